@@ -1,0 +1,188 @@
+# -*- coding: utf-8 -*-
+# Copyright: federated.vpn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that read the whole inventory: vpn_peers and vpn_validate.
+
+Documented in vpn_peers.yml and vpn_validate.yml beside this file. Peers are always
+derived from groups (the full inventory), never from the hosts of the current play, so
+that `--limit` cannot make the server forget a peer.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
+
+CLIENT_GROUPS = (('researcher', 'researcher'), ('nodes', 'node'))
+LOOPBACK_NAMES = ('localhost', 'localhost.localdomain', 'ip6-localhost')
+
+
+def _host_peers(host, hv, group, peer_type):
+    keys = hv.get('vpn_public_keys') or {}
+    if group == 'researcher':
+        name = hv.get('researcher_vpn_name') or host
+        return [dict(name=name, type=peer_type, host=host, address=hv.get('researcher_vpn_address'),
+                     public_key=keys.get(name), source='%s: researcher_vpn_name' % host)]
+    instances = hv.get('node_instances') or [{'name': host}]
+    if not isinstance(instances, (list, tuple)):
+        raise AnsibleFilterError('%s: node_instances must be a list of {name: ...} entries' % host)
+    peers = []
+    for index, inst in enumerate(instances):
+        if not isinstance(inst, dict) or not inst.get('name'):
+            raise AnsibleFilterError('%s: node_instances[%d] must be a mapping with a name' % (host, index))
+        peers.append(dict(name=inst['name'], type=peer_type, host=host, address=inst.get('vpn_address'),
+                          public_key=keys.get(inst['name']), instance=dict(inst),
+                          source='%s: node_instances[%d].name' % (host, index)))
+    return peers
+
+
+def vpn_peers(groups, hostvars, extra_peers=None):
+    """Every client peer the inventory declares: researcher hosts, then node instances,
+    then extra (unmanaged) peers; each with name, type, host, address, public_key."""
+    peers = []
+    for group, peer_type in CLIENT_GROUPS:
+        for host in groups.get(group, []):
+            peers.extend(_host_peers(host, hostvars[host], group, peer_type))
+    for index, extra in enumerate(extra_peers or []):
+        if not isinstance(extra, dict):
+            raise AnsibleFilterError('vpnserver_extra_peers[%d] must be a mapping' % index)
+        peers.append(dict(name=extra.get('name'), type=extra.get('type', 'management'), host=None,
+                          address=extra.get('address'), public_key=extra.get('public_key'),
+                          source='vpnserver_extra_peers[%d]' % index))
+    return peers
+
+
+def _net(value, var, errors):
+    try:
+        return ipaddress.IPv4Network(str(value), strict=True)
+    except (ValueError, TypeError) as exc:
+        errors.append('%s: %r is not an IPv4 network in CIDR form (%s)' % (var, value, exc))
+        return None
+
+
+def _port(value, var, errors):
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        errors.append('%s: %r is not a port number' % (var, value))
+        return None
+    if str(port) != str(value).strip() or not 1 <= port <= 65535:
+        errors.append('%s: %r is not a port number (1-65535)' % (var, value))
+        return None
+    return port
+
+
+def _check_server(settings, errors):
+    """Validate the server settings; return (network, server address, pools)."""
+    network = _net(settings.get('network'), 'vpnserver_network', errors)
+    server = None
+    try:
+        server = ipaddress.IPv4Address(str(settings.get('address')))
+    except ValueError:
+        errors.append('vpnserver_address: %r is not an IPv4 address' % (settings.get('address'),))
+    if network and server and (server not in network or server in (network.network_address, network.broadcast_address)):
+        errors.append('vpnserver_address: %s is not a usable address of vpnserver_network %s' % (server, network))
+    pools = {}
+    raw_pools = settings.get('pools') or {}
+    for peer_type in wg.PEER_TYPES:
+        var = 'vpnserver_pools.%s' % peer_type
+        if peer_type not in raw_pools:
+            errors.append('%s: missing' % var)
+            continue
+        pool = _net(raw_pools[peer_type], var, errors)
+        if pool is None:
+            continue
+        if network and not pool.subnet_of(network):
+            errors.append('%s: %s is outside vpnserver_network %s' % (var, pool, network))
+        elif pool.num_addresses < 4:
+            errors.append('%s: %s is too small (at least a /30)' % (var, pool))
+        else:
+            pools[peer_type] = pool
+    types = sorted(pools)
+    for i, first in enumerate(types):
+        for second in types[i + 1:]:
+            if pools[first].overlaps(pools[second]):
+                errors.append('vpnserver_pools.%s %s overlaps vpnserver_pools.%s %s'
+                              % (first, pools[first], second, pools[second]))
+    _port(settings.get('port'), 'vpnserver_port', errors)
+    _port(settings.get('endpoint_port'), 'vpnserver_endpoint_port', errors)
+    endpoint = str(settings.get('endpoint') or '').strip()
+    if not endpoint:
+        errors.append('vpnserver_endpoint: empty; set the address clients reach the server at')
+    elif endpoint.lower() in LOOPBACK_NAMES or endpoint.startswith('127.') or endpoint == '::1':
+        errors.append('vpnserver_endpoint: %s is a loopback address, which containers cannot reach '
+                      'the server at; use the host\'s routable address' % endpoint)
+    return network, server, pools
+
+
+def _check_peers(peers, server, pools, errors):
+    names = {}
+    addresses = {}
+    counts = {}
+    for peer in peers:
+        where = peer['source']
+        try:
+            wg.validate_peer_name(peer['name'])
+        except wg.WireGuardError as exc:
+            errors.append('%s: %s' % (where, exc))
+        if peer['name'] in names:
+            errors.append('%s: peer name %s is also used by %s' % (where, peer['name'], names[peer['name']]))
+        names.setdefault(peer['name'], where)
+        if peer['type'] not in wg.PEER_TYPES:
+            errors.append('%s: type %r is not one of %s' % (where, peer['type'], ', '.join(wg.PEER_TYPES)))
+            continue
+        counts[peer['type']] = counts.get(peer['type'], 0) + 1
+        if peer.get('public_key') and not wg.is_valid_key(peer['public_key']):
+            errors.append('%s: public_key of %s is not a WireGuard key (base64 of 32 bytes)' % (where, peer['name']))
+        if not peer.get('address'):
+            continue
+        var = '%s (address of %s)' % (where, peer['name'])
+        try:
+            addr = ipaddress.IPv4Address(str(peer['address']))
+        except ValueError:
+            errors.append('%s: %r is not an IPv4 address' % (var, peer['address']))
+            continue
+        pool = pools.get(peer['type'])
+        if addr == server:
+            errors.append('%s: %s is the server address' % (var, addr))
+        elif pool and not wg.in_pool(pool, addr):
+            errors.append('%s: %s is outside the usable range %s-%s of vpnserver_pools.%s'
+                          % (var, addr, wg.first_host(pool), pool.broadcast_address - 1, peer['type']))
+        if addr in addresses:
+            errors.append('%s: %s is also the address of %s' % (var, addr, addresses[addr]))
+        addresses.setdefault(addr, peer['name'])
+    for peer_type, count in sorted(counts.items()):
+        pool = pools.get(peer_type)
+        if pool and count > pool.num_addresses - 3:
+            errors.append('vpnserver_pools.%s: %s has room for %d peers, the inventory declares %d'
+                          % (peer_type, pool, pool.num_addresses - 3, count))
+
+
+def vpn_validate(groups, hostvars, settings):
+    """All problems of the inventory, each naming the variable (and host) at fault.
+
+    settings: the server's vpnserver_* values (network, address, pools, port,
+    endpoint, endpoint_port, extra_peers). An empty list means the inventory is valid.
+    """
+    errors = []
+    servers = list(groups.get('vpnserver', []))
+    if len(servers) != 1:
+        errors.append('group vpnserver: needs exactly one host, has %d (%s)' % (len(servers), ', '.join(servers)))
+    _network, server, pools = _check_server(settings, errors)
+    try:
+        peers = vpn_peers(groups, hostvars, settings.get('extra_peers'))
+    except AnsibleFilterError as exc:
+        errors.append(str(exc))
+        return errors
+    _check_peers(peers, server, pools, errors)
+    return errors
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'vpn_peers': vpn_peers, 'vpn_validate': vpn_validate}

@@ -1,0 +1,33 @@
+"""Make `ansible_collections.federated.vpn` importable from this checkout, and run
+modules in-process the way Ansible would."""
+import json
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, '.collections'))
+
+from ansible.module_utils.testing import patch_module_args  # noqa: E402
+
+# RFC 7748 section 6.1 (Alice): X25519 private and public key.
+RFC7748_PRIVATE = 'dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo='
+RFC7748_PUBLIC = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
+
+
+def invoke(capsys, module, args, check_mode=False, diff=False):
+    """Run module.main() with args; return its JSON result (exit_json or fail_json)."""
+    full = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(full):
+        with pytest.raises(SystemExit):
+            module.main()
+    out = capsys.readouterr().out
+    return json.loads(out)
+
+
+@pytest.fixture
+def run_module(capsys):
+    def runner(module, args, check_mode=False, diff=False):
+        return invoke(capsys, module, args, check_mode, diff)
+    return runner

@@ -1,0 +1,89 @@
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import vpn_peers, vpn_validate
+from ansible_collections.federated.vpn.plugins.filter.wireguard import wg_pubkey, wg_valid_key
+from conftest import RFC7748_PRIVATE, RFC7748_PUBLIC
+
+SETTINGS = {
+    'network': '10.220.0.0/14', 'address': '10.220.0.1', 'port': 51820, 'endpoint': '192.0.2.2',
+    'endpoint_port': 51820,
+    'pools': {'management': '10.220.0.0/16', 'node': '10.221.0.0/16', 'researcher': '10.222.0.0/16'},
+}
+
+
+def test_wg_pubkey_and_valid_key():
+    assert wg_pubkey(RFC7748_PRIVATE) == RFC7748_PUBLIC
+    assert wg_valid_key(RFC7748_PUBLIC) and not wg_valid_key('nope')
+    with pytest.raises(AnsibleFilterError):
+        wg_pubkey('nope')
+
+
+def inventory(**hostvars):
+    groups = {'vpnserver': ['server'], 'researcher': ['server'], 'nodes': ['n1', 'n2']}
+    hv = {'server': {}, 'n1': {}, 'n2': {}}
+    for host, values in hostvars.items():
+        hv.setdefault(host, {}).update(values)
+    return groups, hv
+
+
+def test_vpn_peers_from_groups_with_defaults_and_keys():
+    groups, hv = inventory(n2={'node_instances': [{'name': 'n2a'}, {'name': 'n2b', 'vpn_address': '10.221.0.9'}],
+                               'vpn_public_keys': {'n2b': RFC7748_PUBLIC}})
+    peers = vpn_peers(groups, hv, [{'name': 'laptop', 'public_key': RFC7748_PUBLIC}])
+    assert [(p['name'], p['type'], p['host']) for p in peers] == [
+        ('server', 'researcher', 'server'), ('n1', 'node', 'n1'), ('n2a', 'node', 'n2'), ('n2b', 'node', 'n2'),
+        ('laptop', 'management', None)]
+    assert peers[3]['address'] == '10.221.0.9' and peers[3]['public_key'] == RFC7748_PUBLIC
+    assert peers[1]['public_key'] is None
+
+
+def test_valid_inventory_has_no_errors():
+    groups, hv = inventory()
+    assert vpn_validate(groups, hv, SETTINGS) == []
+
+
+@pytest.mark.parametrize('change, message', [
+    (dict(network='10.220.0.0/33'), 'vpnserver_network'),
+    (dict(address='10.9.9.9'), 'vpnserver_address'),
+    (dict(pools=dict(SETTINGS['pools'], node='10.222.0.0/17')), 'vpnserver_pools.node 10.222.0.0/17 overlaps'),
+    (dict(pools=dict(SETTINGS['pools'], node='10.9.0.0/16')), 'outside vpnserver_network'),
+    (dict(port=0), 'vpnserver_port'),
+    (dict(endpoint_port='x'), 'vpnserver_endpoint_port'),
+    (dict(endpoint='127.0.0.1'), 'loopback'),
+    (dict(endpoint=''), 'vpnserver_endpoint: empty'),
+])
+def test_server_setting_errors_name_the_variable(change, message):
+    groups, hv = inventory()
+    errors = vpn_validate(groups, hv, dict(SETTINGS, **change))
+    assert any(message in e for e in errors), errors
+
+
+@pytest.mark.parametrize('hostvars, message', [
+    ({'n2': {'node_instances': [{'name': 'n1'}]}}, 'peer name n1 is also used by n1: node_instances[0].name'),
+    ({'n1': {'node_instances': [{'name': 'bad name'}]}}, 'n1: node_instances[0].name: peer name'),
+    ({'n1': {'node_instances': [{'name': 'a', 'vpn_address': '10.222.0.5'}]}}, 'outside the usable range'),
+    ({'n1': {'node_instances': [{'name': 'a', 'vpn_address': '10.221.0.9'}, {'name': 'b', 'vpn_address': '10.221.0.9'}]}},
+     'also the address of a'),
+    ({'n1': {'node_instances': 'n1'}}, 'node_instances must be a list'),
+    ({'n1': {'node_instances': [{'vpn_address': '10.221.0.3'}]}}, 'node_instances[0] must be a mapping with a name'),
+    ({'server': {'researcher_vpn_address': 'ten'}}, 'not an IPv4 address'),
+])
+def test_peer_errors_name_host_and_variable(hostvars, message):
+    groups, hv = inventory(**hostvars)
+    errors = vpn_validate(groups, hv, SETTINGS)
+    assert any(message in e for e in errors), errors
+
+
+def test_pool_too_small_and_server_count():
+    groups, hv = inventory(n1={'node_instances': [{'name': 'a'}, {'name': 'b'}]})
+    errors = vpn_validate(groups, hv, dict(SETTINGS, pools=dict(SETTINGS['pools'], node='10.221.0.0/30')))
+    assert any('room for 1 peers, the inventory declares 3' in e for e in errors), errors
+    groups['vpnserver'] = ['a', 'b']
+    assert any('exactly one host' in e for e in vpn_validate(groups, hv, SETTINGS))
+
+
+def test_extra_peer_bad_key():
+    groups, hv = inventory()
+    errors = vpn_validate(groups, hv, dict(SETTINGS, extra_peers=[{'name': 'laptop', 'public_key': 'x'}]))
+    assert any('vpnserver_extra_peers[0]: public_key of laptop' in e for e in errors), errors

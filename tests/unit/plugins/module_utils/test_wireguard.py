@@ -1,0 +1,114 @@
+import base64
+import ipaddress
+import os
+import stat
+
+import pytest
+
+from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
+from conftest import RFC7748_PRIVATE, RFC7748_PUBLIC
+
+
+def test_public_key_matches_rfc7748_vector():
+    assert wg.public_key(RFC7748_PRIVATE) == RFC7748_PUBLIC
+
+
+def test_generated_keys_are_valid_and_distinct():
+    keys = set(wg.generate_private_key() for _ in range(20))
+    assert len(keys) == 20
+    for key in keys:
+        assert wg.validate_key(key) == key
+        assert wg.is_valid_key(wg.public_key(key))
+    assert wg.is_valid_key(wg.generate_psk())
+
+
+@pytest.mark.parametrize('bad', [
+    '', 'not a key', 'A' * 44, RFC7748_PUBLIC[:-1], RFC7748_PUBLIC + 'A',
+    base64.b64encode(b'x' * 31).decode(), base64.b64encode(b'x' * 33).decode(),
+    RFC7748_PUBLIC.replace('h', '!'), None, 42,
+])
+def test_validate_key_rejects_without_echoing(bad):
+    with pytest.raises(wg.WireGuardError) as err:
+        wg.validate_key(bad, 'public key of x')
+    assert 'public key of x' in str(err.value)
+    if isinstance(bad, str) and bad:
+        assert bad not in str(err.value)
+
+
+def test_validate_key_strips_newline():
+    assert wg.validate_key(RFC7748_PUBLIC + '\n') == RFC7748_PUBLIC
+
+
+def test_atomic_write_sets_mode_and_replaces(tmp_path):
+    path = str(tmp_path / 'secret')
+    wg.atomic_write(path, 'one')
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    wg.atomic_write(path, 'two')
+    assert open(path).read() == 'two'
+    assert os.listdir(str(tmp_path)) == ['secret']
+
+
+def test_read_private_key(tmp_path):
+    path = str(tmp_path / 'k')
+    assert wg.read_private_key(path) is None
+    wg.atomic_write(path, RFC7748_PRIVATE + '\n')
+    assert wg.read_private_key(path) == RFC7748_PRIVATE
+    wg.atomic_write(path, 'garbage')
+    with pytest.raises(wg.WireGuardError):
+        wg.read_private_key(path)
+
+
+def peer(name, addr, key=RFC7748_PUBLIC, peer_type='node'):
+    return dict(name=name, type=peer_type, address=addr, public_key=key, psk='P' * 43 + '=')
+
+
+def test_render_server_config_orders_by_address_and_skips_keyless():
+    conf = wg.render_server_config(RFC7748_PRIVATE, 51820, [
+        peer('b', '10.221.0.10'), peer('a', '10.221.0.9'), peer('nokey', '10.221.0.3', key=None)])
+    assert conf.index('# a (node)') < conf.index('# b (node)')
+    assert 'nokey' not in conf
+    assert 'AllowedIPs = 10.221.0.9/32' in conf
+    assert conf.count('[Peer]') == 2
+    assert 'ListenPort = 51820' in conf
+
+
+def test_redact_hides_every_secret():
+    conf = wg.render_client_config(RFC7748_PRIVATE, RFC7748_PUBLIC, 'S' * 43 + '=', 'vpn:51820', ['10.220.0.0/14'])
+    red = wg.redact(conf)
+    assert RFC7748_PRIVATE not in red and 'S' * 43 not in red
+    assert RFC7748_PUBLIC in red
+    assert red.count(wg.REDACTED) == 2
+
+
+def test_parse_dump_drops_private_key():
+    dump = 'PRIV\tPUB\t51820\toff\nK1\tPSK1\t1.2.3.4:5\t10.221.0.2/32\t0\t0\t0\toff\nK2\t(none)\t(none)\t(none)\t0\t0\t0\toff\n'
+    port, peers = wg.parse_dump(dump)
+    assert port == 51820
+    assert peers == {'K1': ('PSK1', ('10.221.0.2/32',)), 'K2': (None, ())}
+    assert 'PRIV' not in repr(peers)
+
+
+def test_allocate_lowest_free_and_exhaustion():
+    pool = ipaddress.IPv4Network('10.221.0.0/29')
+    used = set()
+    got = []
+    for _ in range(5):
+        addr = wg.allocate(pool, used)
+        used.add(addr)
+        got.append(str(addr))
+    assert got == ['10.221.0.2', '10.221.0.3', '10.221.0.4', '10.221.0.5', '10.221.0.6']
+    with pytest.raises(wg.WireGuardError, match='exhausted'):
+        wg.allocate(pool, used)
+    used.discard(ipaddress.IPv4Address('10.221.0.3'))
+    assert str(wg.allocate(pool, used)) == '10.221.0.3'
+
+
+@pytest.mark.parametrize('name', ['a', 'node-1', 'hospital_a.site', 'x' * 63])
+def test_peer_names_accepted(name):
+    assert wg.validate_peer_name(name) == name
+
+
+@pytest.mark.parametrize('name', ['', '-a', 'a b', 'a/b', 'x' * 64, None, 'é'])
+def test_peer_names_rejected(name):
+    with pytest.raises(wg.WireGuardError):
+        wg.validate_peer_name(name)
