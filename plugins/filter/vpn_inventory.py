@@ -183,6 +183,18 @@ def vpn_validate(groups, hostvars, settings):
     return errors
 
 
+def vpn_peer_requests(peers):
+    """Peers as wg_peer's peers option takes them (name, type, public_key, address)."""
+    return [dict((k, p.get(k)) for k in ('name', 'type', 'public_key', 'address')) for p in peers]
+
+
+def vpn_peer_summary(peer):
+    """One line about a registered peer, without its pre-shared key."""
+    return '%s (%s) %s %s' % (peer['name'], peer['type'], peer['address'],
+                              peer.get('public_key') or 'registered without a key yet')
+
+
 class FilterModule(object):
     def filters(self):
-        return {'vpn_peers': vpn_peers, 'vpn_validate': vpn_validate}
+        return {'vpn_peers': vpn_peers, 'vpn_validate': vpn_validate,
+                'vpn_peer_requests': vpn_peer_requests, 'vpn_peer_summary': vpn_peer_summary}
