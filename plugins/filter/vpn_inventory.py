@@ -23,7 +23,7 @@ LOOPBACK_NAMES = ('localhost', 'localhost.localdomain', 'ip6-localhost')
 
 
 def _host_peers(host, hv, group, peer_type):
-    keys = hv.get('vpn_public_keys') or {}
+    keys = hv.get('vpnclient_public_keys') or {}
     if group == 'researcher':
         name = hv.get('researcher_vpn_name') or host
         return [dict(name=name, type=peer_type, host=host, address=hv.get('researcher_vpn_address'),
@@ -123,6 +123,7 @@ def _check_server(settings, errors):
 def _check_peers(peers, server, pools, errors):
     names = {}
     addresses = {}
+    keys = {}
     counts = {}
     for peer in peers:
         where = peer['source']
@@ -137,8 +138,12 @@ def _check_peers(peers, server, pools, errors):
             errors.append('%s: type %r is not one of %s' % (where, peer['type'], ', '.join(wg.PEER_TYPES)))
             continue
         counts[peer['type']] = counts.get(peer['type'], 0) + 1
-        if peer.get('public_key') and not wg.is_valid_key(peer['public_key']):
-            errors.append('%s: public_key of %s is not a WireGuard key (base64 of 32 bytes)' % (where, peer['name']))
+        if peer.get('public_key'):
+            if not wg.is_valid_key(peer['public_key']):
+                errors.append('%s: public_key of %s is not a WireGuard key (base64 of 32 bytes)' % (where, peer['name']))
+            elif peer['public_key'] in keys:
+                errors.append('%s: public_key of %s is also the key of %s' % (where, peer['name'], keys[peer['public_key']]))
+            keys.setdefault(peer['public_key'], peer['name'])
         if not peer.get('address'):
             continue
         var = '%s (address of %s)' % (where, peer['name'])

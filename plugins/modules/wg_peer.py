@@ -12,8 +12,8 @@ DOCUMENTATION = r'''
 module: wg_peer
 short_description: Register WireGuard peers on the VPN server and apply them live
 description:
-  - Owns the VPN server's peer registry (C(peers.json) in O(state_dir)): for each peer its
-    type, VPN address, public key and pre-shared key.
+  - Owns the VPN server's peer registry, C(peers.json) in O(state_dir), which holds each
+    peer's type, VPN address, public key and pre-shared key.
   - Addresses are stable for a peer's life. A fixed O(address) is used if given; otherwise
     the peer keeps the address it has, or gets the lowest free address of its type's pool.
     The first two addresses of every pool are never given out.

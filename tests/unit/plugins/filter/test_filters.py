@@ -29,7 +29,7 @@ def inventory(**hostvars):
 
 def test_vpn_peers_from_groups_with_defaults_and_keys():
     groups, hv = inventory(n2={'node_instances': [{'name': 'n2a'}, {'name': 'n2b', 'vpn_address': '10.221.0.9'}],
-                               'vpn_public_keys': {'n2b': RFC7748_PUBLIC}})
+                               'vpnclient_public_keys': {'n2b': RFC7748_PUBLIC}})
     peers = vpn_peers(groups, hv, [{'name': 'laptop', 'public_key': RFC7748_PUBLIC}])
     assert [(p['name'], p['type'], p['host']) for p in peers] == [
         ('server', 'researcher', 'server'), ('n1', 'node', 'n1'), ('n2a', 'node', 'n2'), ('n2b', 'node', 'n2'),
@@ -87,3 +87,9 @@ def test_extra_peer_bad_key():
     groups, hv = inventory()
     errors = vpn_validate(groups, hv, dict(SETTINGS, extra_peers=[{'name': 'laptop', 'public_key': 'x'}]))
     assert any('vpnserver_extra_peers[0]: public_key of laptop' in e for e in errors), errors
+
+
+def test_duplicate_public_keys():
+    groups, hv = inventory(n1={'vpnclient_public_keys': {'n1': RFC7748_PUBLIC}})
+    errors = vpn_validate(groups, hv, dict(SETTINGS, extra_peers=[{'name': 'laptop', 'public_key': RFC7748_PUBLIC}]))
+    assert any('public_key of laptop is also the key of n1' in e for e in errors), errors

@@ -1,0 +1,38 @@
+# The README's two commands: `make demo` and `make test`. Both prepare the machine first
+# (Docker engine, base image, .venv), so they work on a fresh Debian 12 machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+TIMED := bash scripts/timed.sh
+
+.PHONY: prepare images demo demo-clean test unit lint molecule molecule-vpn
+
+prepare:
+	@$(TIMED) prepare bash scripts/prepare-machine.sh
+
+images: prepare
+	@$(TIMED) images ansible-playbook playbooks/build_images.yml
+
+# The federation on this machine (for now: the VPN server and its clients)
+demo: images
+	@$(TIMED) demo ansible-playbook -i inventories/local playbooks/site.yml
+	@bash scripts/demo-summary.sh
+
+demo-clean:
+	@bash scripts/demo-clean.sh
+
+unit: prepare
+	@$(TIMED) unit python -m pytest -q tests/unit
+
+lint: prepare
+	@$(TIMED) ansible-lint ansible-lint --profile production --offline
+	@$(TIMED) docker-cli-gate bash scripts/check-no-docker-cli.sh
+
+molecule-vpn: prepare
+	@$(TIMED) molecule-vpn molecule test -s vpn
+
+molecule: molecule-vpn
+
+test: unit lint molecule
+	@echo "== make test: all passed"
