@@ -4,6 +4,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Image builds trust this machine's extra CA certificates (TLS-inspecting proxies) at build
+# time only, and take wheels (a CPU torch) from pip's configured find-links directory.
+export FVPN_BUILD_CA_DIR ?= /usr/local/share/ca-certificates
+export FVPN_WHEELHOUSE ?= $(shell python3 -m pip config get global.find-links 2>/dev/null)
 TIMED := bash scripts/timed.sh
 
 .PHONY: prepare images demo demo-clean test unit lint molecule molecule-vpn
@@ -14,9 +18,11 @@ prepare:
 images: prepare
 	@$(TIMED) images ansible-playbook playbooks/build_images.yml
 
-# The federation on this machine (for now: the VPN server and its clients)
+# The whole federation on this machine (VPN server, researcher, two node instances, a
+# GUI), then a real federated training round through the tunnel
 demo: images
-	@$(TIMED) demo ansible-playbook -i inventories/local playbooks/site.yml
+	@$(TIMED) demo-deploy ansible-playbook -i inventories/local playbooks/site.yml
+	@$(TIMED) demo-smoke ansible-playbook -i inventories/local playbooks/smoke.yml
 	@bash scripts/demo-summary.sh
 
 demo-clean:

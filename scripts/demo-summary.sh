@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Prints what the demo deployed on this machine: the server's peers and their handshakes.
+# How to reach what `make demo` deployed on this machine. Prints where secrets are, never
+# the secrets themselves.
 set -euo pipefail
-echo
-echo "== The VPN runs on this machine. Server peers (wg show on fbm-vpnserver):"
-docker exec fbm-vpnserver wg show wg0 | sed -n '/^peer/,$p' | grep -E 'peer|allowed ips|latest handshake'
-echo
-echo "== Containers:"
-docker ps --filter name=fbm- --format '   {{.Names}}\t{{.Status}}'
-echo
-echo "Re-run 'make demo' any time (it changes nothing); 'make demo-clean' removes it."
+cd "$(dirname "$0")/.."
+cat <<TEXT
+
+== The federation runs on this machine, inside the WireGuard VPN:
+$(docker ps --filter name=fbm- --format '   {{.Names}}\t{{.Status}}' | sort)
+
+   Jupyter (researcher):  http://127.0.0.1:8888/
+      token:              cat /var/lib/federated-vpn/researcher/secrets/jupyter_token
+      your notebooks:     /var/lib/federated-vpn/researcher/samples (shown as samples/)
+   TensorBoard:           http://127.0.0.1:6006/
+   Node GUI (hospital-a): https://127.0.0.1:8443/   (self-signed certificate)
+      user:               admin@hospital-a.demo
+      password:           cat $(pwd)/.cache/demo/gui-admin-password
+
+   All three listen on 127.0.0.1 only. From your workstation:
+      ssh -L 8888:127.0.0.1:8888 -L 6006:127.0.0.1:6006 -L 8443:127.0.0.1:8443 root@<this machine>
+
+   Again:   make demo           (changes nothing when nothing changed)
+   Status:  ansible-playbook -i inventories/local playbooks/status.yml
+   Remove:  make demo-clean
+TEXT

@@ -1,0 +1,180 @@
+"""federated.vpn smoke test: a real federated training across every node instance.
+
+    export-plans --out DIR                    (researcher) the training plans' sources, exactly
+                                              as the researcher sends them: nodes approve these
+    run --tags T --expect ID[,ID...]          (researcher) a sklearn Perceptron and a small
+        [--rounds 2] [--wait 120]             torch MLP, FedAverage, over every node; prints one
+                                              JSON line and exits 1 unless every expected node
+                                              trained in every round
+
+Every node holds its slice of the same problem (fvpn_smoke_data.py, beside this file), and
+the researcher keeps a held-out slice to measure the aggregated models.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+
+import torch
+from fedbiomed.common.datamanager import DataManager
+from fedbiomed.common.dataset import TabularDataset
+from fedbiomed.common.training_plans import FedPerceptron, TorchTrainingPlan
+
+from fvpn_smoke_data import FEATURES, held_out
+
+
+# The training plans. Nodes re-create them from their source (class source plus
+# init_dependencies), so everything they need is imported there.
+class SmokePerceptronPlan(FedPerceptron):
+    def init_dependencies(self):
+        return ["from fedbiomed.common.dataset import TabularDataset"]
+
+    def training_data(self):
+        dataset = TabularDataset(input_columns=list(range(0, 20)), target_columns=[20])
+        return DataManager(dataset=dataset, shuffle=True)
+
+
+class SmokeTorchPlan(TorchTrainingPlan):
+    def init_dependencies(self):
+        return ["from fedbiomed.common.dataset import TabularDataset",
+                "import torch"]
+
+    def init_model(self, model_args):
+        return torch.nn.Sequential(torch.nn.Linear(model_args['in_features'], 16), torch.nn.ReLU(),
+                                   torch.nn.Linear(16, 2))
+
+    def init_optimizer(self, optimizer_args):
+        return torch.optim.Adam(self.model().parameters(), lr=optimizer_args['lr'])
+
+    def training_step(self, data, target):
+        return torch.nn.functional.cross_entropy(self.model().forward(data), target.long().view(-1))
+
+    def training_data(self):
+        dataset = TabularDataset(
+            input_columns=list(range(0, 20)), target_columns=[20],
+            transform=lambda xs: torch.as_tensor(xs, dtype=torch.float32),
+            target_transform=lambda ys: torch.as_tensor(ys, dtype=torch.float32))
+        return DataManager(dataset=dataset, shuffle=True)
+
+
+def experiments():
+    from fedbiomed.common.metrics import MetricTypes
+    common = {'loader_args': {'batch_size': 16}, 'test_ratio': 0.2, 'test_metric': MetricTypes.ACCURACY,
+              'test_on_global_updates': True}
+    return [
+        ('perceptron', SmokePerceptronPlan,
+         {'max_iter': 1000, 'tol': 1e-3, 'n_features': FEATURES, 'n_classes': 2},
+         dict(common, epochs=2)),
+        ('torch-mlp', SmokeTorchPlan, {'in_features': FEATURES},
+         dict(common, epochs=2, optimizer_args={'lr': 1e-2})),
+    ]
+
+
+def plan_source(plan_class, model_args, training_args):
+    """The source the researcher sends for this plan (as Experiment builds it)."""
+    from fedbiomed.common.training_args import TrainingArgs
+    from fedbiomed.common.utils import import_class_object_from_file
+    with tempfile.TemporaryDirectory() as directory:
+        # a module name of its own: a second plan must not come from the import cache
+        path = os.path.join(directory, 'smoke_plan_%s.py' % uuid.uuid4().hex)
+        plan_class().save_code(path)
+        _, plan = import_class_object_from_file(path, plan_class.__name__)
+        plan.post_init(model_args=model_args, training_args=TrainingArgs(training_args, only_required=False),
+                       initialize_optimizer=False)
+        return plan.source()
+
+
+def export_plans(args):
+    os.makedirs(args.out, exist_ok=True)
+    written = []
+    for name, plan_class, model_args, training_args in experiments():
+        path = os.path.join(args.out, 'fvpn-smoke-%s.py' % name)
+        with open(path, 'w') as handle:
+            handle.write(plan_source(plan_class, model_args, training_args))
+        written.append(path)
+    print(json.dumps({'plans': written}))
+
+
+def accuracy(name, exp, params):
+    import numpy as np
+    x, y = held_out()
+    if name == 'perceptron':
+        model = exp.training_plan().model()
+        model.coef_, model.intercept_ = params['coef_'], params['intercept_']
+        return float((model.predict(x) == y).mean())
+    model = exp.training_plan().model()
+    model.load_state_dict({k: torch.as_tensor(np.asarray(v)) for k, v in params.items()})
+    with torch.no_grad():
+        predicted = model(torch.as_tensor(x, dtype=torch.float32)).argmax(dim=1).numpy()
+    return float((predicted == y).mean())
+
+
+def wait_for_nodes(expected, timeout):
+    """Start the researcher's gRPC server and wait until every expected node is connected.
+
+    Experiment() reuses this (singleton) server; on its own it would search datasets as
+    soon as one node answered and leave slower ones out.
+    """
+    from fedbiomed.researcher.config import config
+    from fedbiomed.researcher.requests import Requests
+    server = Requests(config=config)._grpc_server  # no public accessor in 6.4.1
+    deadline = time.time() + timeout
+    while True:
+        connected = sorted(node.id for node in server.get_all_nodes())
+        if set(expected) <= set(connected) or time.time() > deadline:
+            return connected
+        time.sleep(1)
+
+
+def run(args):
+    from fedbiomed.researcher.aggregators.fedavg import FedAverage
+    from fedbiomed.researcher.federated_workflows import Experiment
+    expected = sorted(args.expect.split(','))
+    started = time.time()
+    report = {'expected_nodes': expected, 'experiments': {},
+              'connected_nodes': wait_for_nodes(expected, args.wait)}
+    report['seconds_to_connect'] = round(time.time() - started, 1)
+    ok = True
+    for name, plan_class, model_args, training_args in experiments():
+        exp = Experiment(tags=[args.tags], model_args=model_args, training_plan_class=plan_class,
+                         training_args=training_args, round_limit=args.rounds, aggregator=FedAverage(),
+                         node_selection_strategy=None)
+        found = sorted(exp.training_data().node_ids()) if exp.training_data() else []
+        exp.run()
+        rounds = {}
+        for number, replies in sorted(exp.training_replies().items()):
+            rounds[number] = sorted(r['node_id'] for r in replies.values() if r.get('success', True))
+        last = max(exp.aggregated_params())
+        result = {'nodes_with_data': found, 'trained_per_round': rounds,
+                  'held_out_accuracy': round(accuracy(name, exp, exp.aggregated_params()[last]['params']), 3)}
+        result['ok'] = (found == expected and len(rounds) == args.rounds
+                        and all(nodes == expected for nodes in rounds.values()))
+        ok = ok and result['ok']
+        report['experiments'][name] = result
+    report['ok'] = ok
+    print('FVPN-SMOKE ' + json.dumps(report, sort_keys=True))
+    return 0 if ok else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest='command', required=True)
+    plans = sub.add_parser('export-plans')
+    plans.add_argument('--out', required=True)
+    runner = sub.add_parser('run')
+    runner.add_argument('--tags', required=True)
+    runner.add_argument('--expect', required=True)
+    runner.add_argument('--rounds', type=int, default=2)
+    runner.add_argument('--wait', type=int, default=120, help='seconds to wait for every node to connect')
+    args = parser.parse_args()
+    if args.command == 'export-plans':
+        export_plans(args)
+    else:
+        sys.exit(run(args))
+
+
+if __name__ == '__main__':
+    main()
