@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: federated.vpn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""status_peers, status_rows and status_table: the federation at a glance (status.yml).
+
+Documented in their .yml files beside this file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+COLUMNS = (('peer', 'PEER'), ('type', 'TYPE'), ('address', 'VPN ADDRESS'), ('handshake', 'HANDSHAKE'),
+           ('transfer', 'RX / TX'), ('container', 'CONTAINER'), ('state', 'STATE'), ('health', 'HEALTH'),
+           ('fedbiomed', 'FED-BIOMED'))
+
+
+def _size(count):
+    count = float(count)
+    for unit in ('B', 'KiB', 'MiB', 'GiB'):
+        if count < 1024 or unit == 'GiB':
+            return ('%d %s' % (count, unit)) if unit == 'B' else ('%.1f %s' % (count, unit))
+        count /= 1024
+
+
+def _age(stamp, now):
+    if not stamp:
+        return 'never'
+    seconds = max(0, int(now) - int(stamp))
+    return '%d s' % seconds if seconds < 120 else '%d min' % (seconds // 60)
+
+
+def _fedbiomed(status):
+    if not status:
+        return '-'
+    if status.get('role') == 'node':
+        text = '%s, %s datasets, %s approved plans' % (status.get('state'), status.get('datasets', '?'),
+                                                        status.get('approved_plans', '?'))
+        if status.get('last_connected'):
+            text += ', last connected %s' % status['last_connected']
+        return text
+    return status.get('state') or '-'
+
+
+def status_peers(registry):
+    """The peer registry without its secrets: [{name, type, address, public_key}]."""
+    return [dict(name=name, type=e['type'], address=e['address'], public_key=e.get('public_key'))
+            for name, e in sorted(registry.items())]
+
+
+def _wg_table(text, columns):
+    """`wg show wg0 latest-handshakes|transfer` output: {public key: [values...]}."""
+    table = {}
+    for line in (text or '').splitlines():
+        fields = line.split('\t')
+        if len(fields) == columns + 1:
+            table[fields[0]] = [int(v) for v in fields[1:]]
+    return table
+
+
+def status_rows(peers, server, clients):
+    """Rows of the status table.
+
+    peers: status_peers(registry); server: {address, now, handshakes and transfer (raw
+    `wg show` output), container: {name, state, health}}; clients: {peer name: {container,
+    state, health, status (fbm-status JSON or None)}}.
+    """
+    handshakes = _wg_table(server.get('handshakes'), 1)
+    transfers = _wg_table(server.get('transfer'), 2)
+    rows = [dict(peer='(server)', type='server', address=server.get('address', '?'), handshake='-', transfer='-',
+                 container=server['container'].get('name', '-'), state=server['container'].get('state', 'absent'),
+                 health=server['container'].get('health') or '-', fedbiomed='-')]
+    for peer in sorted(peers, key=lambda p: (p['type'], p['name'])):
+        key = peer.get('public_key')
+        transfer = transfers.get(key)
+        client = clients.get(peer['name'], {})
+        rows.append(dict(
+            peer=peer['name'], type=peer['type'], address=peer['address'],
+            handshake=_age((handshakes.get(key) or [0])[0], server.get('now', 0)) if key else 'no key',
+            transfer=('%s / %s' % (_size(transfer[0]), _size(transfer[1]))) if transfer else '-',
+            container=client.get('container') or '-', state=client.get('state') or 'unknown',
+            health=client.get('health') or '-', fedbiomed=_fedbiomed(client.get('status'))))
+    return rows
+
+
+def status_table(rows):
+    widths = dict((key, max([len(title)] + [len(str(r.get(key, ''))) for r in rows])) for key, title in COLUMNS)
+    line = lambda values: '  '.join(str(values[key]).ljust(widths[key]) for key, _ in COLUMNS).rstrip()
+    return [line(dict(COLUMNS))] + [line(r) for r in rows]
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'status_peers': status_peers, 'status_rows': status_rows, 'status_table': status_table}
