@@ -10,7 +10,7 @@ export FVPN_BUILD_CA_DIR ?= /usr/local/share/ca-certificates
 export FVPN_WHEELHOUSE ?= $(shell python3 -m pip config get global.find-links 2>/dev/null)
 TIMED := bash scripts/timed.sh
 
-.PHONY: prepare images demo demo-clean test unit lint molecule molecule-vpn
+.PHONY: prepare images demo demo-clean test unit lint molecule molecule-vpn molecule-federation
 
 prepare:
 	@$(TIMED) prepare bash scripts/prepare-machine.sh
@@ -38,7 +38,10 @@ lint: prepare
 molecule-vpn: prepare
 	@$(TIMED) molecule-vpn molecule test -s vpn
 
-molecule: molecule-vpn
+molecule-federation: prepare
+	@$(TIMED) molecule-federation molecule test -s federation
+
+molecule: molecule-vpn molecule-federation
 
 test: unit lint molecule
 	@echo "== make test: all passed"
