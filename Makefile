@@ -10,7 +10,7 @@ export FVPN_BUILD_CA_DIR ?= /usr/local/share/ca-certificates
 export FVPN_WHEELHOUSE ?= $(shell python3 -m pip config get global.find-links 2>/dev/null)
 TIMED := bash scripts/timed.sh
 
-.PHONY: prepare images demo demo-clean test unit lint molecule molecule-vpn molecule-federation
+.PHONY: prepare images demo demo-clean test unit validation lint molecule molecule-vpn molecule-federation
 
 prepare:
 	@$(TIMED) prepare bash scripts/prepare-machine.sh
@@ -31,6 +31,10 @@ demo-clean:
 unit: prepare
 	@$(TIMED) unit python -m pytest -q tests/unit
 
+# Malformed inventories against the real playbooks: each must fail before any change
+validation: prepare
+	@$(TIMED) validation python -m pytest -q tests/integration
+
 lint: prepare
 	@$(TIMED) ansible-lint ansible-lint --profile production --offline
 	@$(TIMED) docker-cli-gate bash scripts/check-no-docker-cli.sh
@@ -43,5 +47,5 @@ molecule-federation: prepare
 
 molecule: molecule-vpn molecule-federation
 
-test: unit lint molecule
+test: unit validation lint molecule
 	@echo "== make test: all passed"

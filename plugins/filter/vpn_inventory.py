@@ -17,6 +17,7 @@ import ipaddress
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
+from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation
 
 CLIENT_GROUPS = (('researcher', 'researcher'), ('nodes', 'node'))
 LOOPBACK_NAMES = ('localhost', 'localhost.localdomain', 'ip6-localhost')
@@ -185,6 +186,7 @@ def vpn_validate(groups, hostvars, settings):
         errors.append(str(exc))
         return errors
     _check_peers(peers, server, pools, errors)
+    check_federation(groups, hostvars, settings, errors)
     return errors
 
 

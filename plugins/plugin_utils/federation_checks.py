@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright: federated.vpn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks of what the federation roles read from the inventory, run by vpn_validate before
+anything changes: node instances (keys, security, datasets, plans, GUIs) and the ports
+each machine publishes. Every message names the host and the variable.
+
+Defaults of the researcher and gui roles are repeated here because hostvars do not carry
+role defaults; keep them in step with roles/*/defaults/main.yml.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.federated.vpn.plugins.filter.fedbiomed import dataset_spec, training_plan_spec
+
+ROLE_DEFAULTS = {'researcher_jupyter_port': 8888, 'researcher_tensorboard_port': 6006, 'gui_base_port': 8443}
+INSTANCE_KEYS = ('name', 'vpn_address', 'datasets', 'training_plans', 'security', 'gui')
+SECURITY_BOOLS = ('training_plan_approval', 'allow_default_training_plans', 'secure_aggregation',
+                  'force_secure_aggregation', 'allow_preprocessing', 'allow_federated_analytics')
+GUI_KEYS = ('enabled', 'admin_email', 'admin_password', 'port', 'server_name', 'certificate', 'private_key')
+DEFAULT_PASSWORDS = ('admin', 'administrator', 'password')
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+$')
+BOOL_STRINGS = ('true', 'false', 'yes', 'no', '1', '0', 'on', 'off')
+
+
+def _is_bool(value):
+    return isinstance(value, bool) or str(value).strip().lower() in BOOL_STRINGS
+
+
+def _truthy(value):
+    return value is True or str(value).strip().lower() in ('true', 'yes', '1', 'on')
+
+
+def _port(value):
+    try:
+        port = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return port if 1 <= port <= 65535 else None
+
+
+def machine_of(host, hv):
+    """Hosts reached at the same address (or all local ones) share one machine's ports."""
+    if hv.get('ansible_connection') == 'local':
+        return 'localhost'
+    return str(hv.get('ansible_host') or host)
+
+
+class Ports(object):
+    """Ports published per machine and protocol; a second claim is a clash."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        self.claims = {}
+
+    def claim(self, machine, proto, value, owner):
+        port = _port(value)
+        if port is None:
+            self.errors.append('%s: %r is not a port number (1-65535)' % (owner, value))
+            return
+        key = (machine, proto, port)
+        if key in self.claims:
+            self.errors.append('%s: %s/%d on machine %s is already taken by %s'
+                               % (owner, proto, port, machine, self.claims[key]))
+        else:
+            self.claims[key] = owner
+
+
+def _check_security(where, security, errors):
+    if not isinstance(security, dict):
+        errors.append('%s.security: must be a mapping' % where)
+        return
+    for key, value in security.items():
+        if key == 'minimum_samples':
+            if not str(value).strip().isdigit():
+                errors.append('%s.security.minimum_samples: %r is not a whole number >= 0' % (where, value))
+        elif key not in SECURITY_BOOLS:
+            errors.append('%s.security.%s: unknown setting (known: %s, minimum_samples)'
+                          % (where, key, ', '.join(SECURITY_BOOLS)))
+        elif not _is_bool(value):
+            errors.append('%s.security.%s: %r is not true or false' % (where, key, value))
+
+
+def _check_items(where, key, items, spec, errors):
+    if not isinstance(items, list):
+        errors.append('%s.%s: must be a list' % (where, key))
+        return []
+    names = set()
+    for index, item in enumerate(items):
+        at = '%s.%s[%d]' % (where, key, index)
+        if not isinstance(item, dict):
+            errors.append('%s: must be a mapping' % at)
+            continue
+        try:
+            spec(item)
+        except AnsibleFilterError as exc:
+            errors.append('%s: %s' % (at, exc))
+            continue
+        if item['name'] in names:
+            errors.append('%s: name %s is declared twice in this instance' % (at, item['name']))
+        names.add(item['name'])
+    return [i for i in items if isinstance(i, dict)]
+
+
+def _check_dataset_path(at, item, errors):
+    # a bind mount of a relative or missing path would silently create an empty directory
+    path = item.get('path')
+    if isinstance(path, str) and path.startswith('/') and '..' in path.split('/'):
+        errors.append('%s.path: %s must not contain ".."' % (at, path))
+
+
+def _check_plan_file(at, item, errors):
+    if item.get('file') and not os.path.isfile(str(item['file'])):
+        errors.append('%s.file: %s does not exist on the controller' % (at, item['file']))
+
+
+def _check_gui(where, gui, errors):
+    if not isinstance(gui, dict):
+        errors.append('%s.gui: must be a mapping' % where)
+        return False
+    for key in gui:
+        if key not in GUI_KEYS:
+            errors.append('%s.gui.%s: unknown setting (known: %s)' % (where, key, ', '.join(GUI_KEYS)))
+    if not _truthy(gui.get('enabled', False)):
+        return False
+    email = str(gui.get('admin_email') or '')
+    if not EMAIL_RE.match(email) or email == 'admin@fedbiomed.gui':
+        errors.append('%s.gui.admin_email: %r must be an e-mail address, not Fed-BioMed\'s admin@fedbiomed.gui'
+                      % (where, email))
+    password = str(gui.get('admin_password') or '')
+    if len(password) < 10 or password.lower() in DEFAULT_PASSWORDS:
+        # never echo the password
+        errors.append('%s.gui.admin_password: needs 10 characters or more and not a default password' % where)
+    if ('certificate' in gui) != ('private_key' in gui):
+        errors.append('%s.gui: certificate and private_key go together (or neither, for a self-signed one)' % where)
+    for key in ('certificate', 'private_key'):
+        if gui.get(key) and not os.path.isfile(str(gui[key])):
+            errors.append('%s.gui.%s: %s does not exist on the controller' % (where, key, gui[key]))
+    return True
+
+
+def _check_instance(host, hv, index, inst, gui_ports, errors):
+    where = '%s: node_instances[%d] (%s)' % (host, index, inst.get('name'))
+    for key in inst:
+        if key not in INSTANCE_KEYS:
+            errors.append('%s.%s: unknown key (known: %s)' % (where, key, ', '.join(INSTANCE_KEYS)))
+    if 'security' in inst:
+        _check_security(where, inst['security'], errors)
+    for index2, item in enumerate(_check_items(where, 'datasets', inst.get('datasets', []), dataset_spec, errors)):
+        _check_dataset_path('%s.datasets[%d]' % (where, index2), item, errors)
+    for index2, item in enumerate(_check_items(where, 'training_plans', inst.get('training_plans', []),
+                                               training_plan_spec, errors)):
+        _check_plan_file('%s.training_plans[%d]' % (where, index2), item, errors)
+    if 'gui' in inst and _check_gui(where, inst['gui'], errors):
+        base = hv.get('gui_base_port', ROLE_DEFAULTS['gui_base_port'])
+        default_port = _port(base) + index if _port(base) else base
+        gui_ports.append((inst['gui'].get('port', default_port),
+                          '%s.gui.port' % where if 'port' in inst['gui'] else '%s (gui_base_port + %d)' % (where, index)))
+
+
+def check_federation(groups, hostvars, settings, errors):
+    """Append every problem of the node instances and published ports to errors."""
+    ports = Ports(errors)
+    for host in groups.get('vpnserver', [])[:1]:
+        ports.claim(machine_of(host, hostvars[host]), 'udp', settings.get('port'), '%s: vpnserver_port' % host)
+    for host in groups.get('researcher', []):
+        hv = hostvars[host]
+        for var in ('researcher_jupyter_port', 'researcher_tensorboard_port'):
+            ports.claim(machine_of(host, hv), 'tcp', hv.get(var, ROLE_DEFAULTS[var]), '%s: %s' % (host, var))
+    for host in groups.get('nodes', []):
+        hv = hostvars[host]
+        instances = hv.get('node_instances') or []
+        if not isinstance(instances, list):
+            continue  # reported by vpn_peers
+        gui_ports = []
+        for index, inst in enumerate(instances):
+            if isinstance(inst, dict):
+                _check_instance(host, hv, index, inst, gui_ports, errors)
+        for port, owner in gui_ports:
+            ports.claim(machine_of(host, hv), 'tcp', port, owner)

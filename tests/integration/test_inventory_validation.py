@@ -1,0 +1,176 @@
+"""Malformed inventories against the real playbooks: each run must stop before any change,
+with a message naming the variable (and host), on every host.
+
+Hosts use the local connection and keep their state under a temporary directory, so
+"no change" is checked twice: every host's recap says changed=0, and no state directory
+was created. The cases run concurrently (each is a separate ansible-playbook).
+"""
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+KEY = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
+STATE_VARS = ('vpnserver_state_dir', 'vpnclient_state_dir', 'node_state_dir', 'researcher_state_dir')
+
+
+def base_inventory(tmp):
+    state = dict((var, os.path.join(tmp, 'state', var)) for var in STATE_VARS)
+    plan = os.path.join(tmp, 'plan.py')
+    with open(plan, 'w') as handle:
+        handle.write('# a training plan\n')
+    return {'all': {
+        'vars': dict(state, ansible_connection='local', ansible_python_interpreter=sys.executable,
+                     vpnserver_endpoint='192.0.2.10', container_host_image_source='local'),
+        'children': {
+            'vpnserver': {'hosts': {'server': {}}},
+            'researcher': {'hosts': {'server': {}}},
+            'nodes': {'hosts': {
+                'h1': {'node_instances': [
+                    {'name': 'h1-a', 'datasets': [{'name': 'cohort', 'path': '/srv/cohort.csv', 'tags': ['cohort']}],
+                     'training_plans': [{'name': 'plan-a', 'file': plan}],
+                     'gui': {'enabled': True, 'admin_email': 'it@h1.example', 'admin_password': 'long-password-1'}},
+                    {'name': 'h1-b', 'security': {'minimum_samples': 5}}]},
+                'h2': {},
+            }},
+        }}}
+
+
+def nodes(inv):
+    return inv['all']['children']['nodes']['hosts']
+
+
+def h1(inv, index=0):
+    return nodes(inv)['h1']['node_instances'][index]
+
+
+def setvars(**values):
+    return lambda inv: inv['all']['vars'].update(values)
+
+
+def gui(index=0, **values):
+    return lambda inv: h1(inv, index).setdefault('gui', {}).update(values)
+
+
+def second_gui(**values):
+    def change(inv):
+        h1(inv, 1)['gui'] = dict(enabled=True, admin_email='b@h1.example', admin_password='long-password-2', **values)
+    return change
+
+
+# (id, change to the base inventory, text the failure must contain, playbook, extra args)
+CASES = [
+    ('duplicate-instance-across-hosts', lambda i: nodes(i)['h2'].update(node_instances=[{'name': 'h1-b'}]),
+     'h2: node_instances[0].name: peer name h1-b is also used by h1: node_instances[1].name'),
+    ('duplicate-instance-on-host', lambda i: nodes(i)['h1']['node_instances'].append({'name': 'h1-a'}),
+     'h1: node_instances[2].name: peer name h1-a is also used'),
+    ('invalid-instance-name', lambda i: h1(i, 1).update(name='h1 b'), 'h1: node_instances[1].name: peer name'),
+    ('instances-not-a-list', lambda i: nodes(i)['h2'].update(node_instances='h2'), 'h2: node_instances must be a list'),
+    ('network-not-cidr', setvars(vpnserver_network='10.220.0.0/33'), 'vpnserver_network'),
+    ('network-host-bits', setvars(vpnserver_network='10.220.0.1/14'), 'vpnserver_network: \'10.220.0.1/14\''),
+    ('server-address-outside', setvars(vpnserver_address='10.9.9.9'),
+     'vpnserver_address: 10.9.9.9 is not a usable address'),
+    ('pool-outside-network', setvars(vpnserver_pools={'management': '10.220.0.0/16', 'node': '10.9.0.0/16',
+                                                      'researcher': '10.222.0.0/16'}),
+     'vpnserver_pools.node: 10.9.0.0/16 is outside vpnserver_network'),
+    ('pools-overlap', setvars(vpnserver_pools={'management': '10.220.0.0/16', 'node': '10.222.0.0/17',
+                                               'researcher': '10.222.0.0/16'}), 'overlaps vpnserver_pools'),
+    ('pool-too-small', setvars(vpnserver_pools={'management': '10.220.0.0/16', 'node': '10.221.0.0/30',
+                                                'researcher': '10.222.0.0/16'}),
+     'vpnserver_pools.node: 10.221.0.0/30 has room for 1 peers, the inventory declares 3'),
+    ('address-outside-pool', lambda i: h1(i).update(vpn_address='10.222.0.9'),
+     'h1: node_instances[0].name (address of h1-a): 10.222.0.9 is outside the usable range'),
+    ('address-twice', lambda i: [h1(i, n).update(vpn_address='10.221.0.7') for n in (0, 1)],
+     '10.221.0.7 is also the address of h1-a'),
+    ('address-not-ip', lambda i: nodes(i)['h2'].update(node_instances=[{'name': 'h2', 'vpn_address': 'ten'}]),
+     "'ten' is not an IPv4 address"),
+    ('endpoint-empty', setvars(vpnserver_endpoint=''), 'vpnserver_endpoint: empty'),
+    ('endpoint-loopback', setvars(vpnserver_endpoint='127.0.0.1'), 'vpnserver_endpoint: 127.0.0.1 is a loopback'),
+    ('server-port', setvars(vpnserver_port=70000), 'vpnserver_port: 70000 is not a port number'),
+    ('extra-peer-key', setvars(vpnserver_extra_peers=[{'name': 'laptop', 'public_key': 'not-a-key'}]),
+     'vpnserver_extra_peers[0]: public_key of laptop is not a WireGuard key'),
+    ('extra-peer-key-twice', setvars(vpnserver_extra_peers=[{'name': 'l1', 'public_key': KEY},
+                                                            {'name': 'l2', 'public_key': KEY}]),
+     'public_key of l2 is also the key of l1'),
+    ('gui-ports-clash', second_gui(port=8443), 'gui.port: tcp/8443 on machine localhost is already taken by'),
+    ('gui-port-vs-jupyter', gui(port=8888), 'gui.port: tcp/8888 on machine localhost is already taken by server: '
+                                            'researcher_jupyter_port'),
+    ('jupyter-vs-tensorboard', setvars(researcher_tensorboard_port=8888),
+     'server: researcher_tensorboard_port: tcp/8888 on machine localhost is already taken'),
+    ('gui-default-password', gui(admin_password='admin'), 'gui.admin_password: needs 10 characters'),
+    ('gui-default-admin', gui(admin_email='admin@fedbiomed.gui'), "gui.admin_email: 'admin@fedbiomed.gui'"),
+    ('gui-certificate-alone', gui(certificate='/etc/hostname'), 'certificate and private_key go together'),
+    ('gui-unknown-key', gui(passwd='x'), 'gui.passwd: unknown setting'),
+    ('dataset-relative-path', lambda i: h1(i)['datasets'][0].update(path='srv/cohort.csv'),
+     'h1: node_instances[0] (h1-a).datasets[0]: dataset cohort: path'),
+    ('dataset-twice', lambda i: h1(i)['datasets'].append(dict(h1(i)['datasets'][0])),
+     'datasets[1]: name cohort is declared twice'),
+    ('plan-file-missing', lambda i: h1(i)['training_plans'][0].update(file='/nonexistent/plan.py'),
+     'training_plans[0].file: /nonexistent/plan.py does not exist on the controller'),
+    ('security-unknown', lambda i: h1(i, 1)['security'].update(secure_agregation=True),
+     'h1: node_instances[1] (h1-b).security.secure_agregation: unknown setting'),
+    ('security-minimum-samples', lambda i: h1(i, 1)['security'].update(minimum_samples='many'),
+     "security.minimum_samples: 'many' is not a whole number"),
+    ('instance-unknown-key', lambda i: h1(i, 1).update(dataset=[]), 'h1: node_instances[1] (h1-b).dataset: unknown key'),
+    ('two-servers', lambda i: i['all']['children']['vpnserver']['hosts'].update(h2={}),
+     'group vpnserver: needs exactly one host, has 2'),
+    ('limit-without-server', None, '--limit must include it', 'site.yml', ['--limit', 'h1']),
+]
+
+
+def run_case(tmp_root, case):
+    name, change, _message = case[:3]
+    playbook = case[3] if len(case) > 3 else 'site.yml'
+    args = case[4] if len(case) > 4 else []
+    tmp = os.path.join(tmp_root, name)
+    os.makedirs(tmp)
+    inv = base_inventory(tmp)
+    if change:
+        change(inv)
+    inventory = os.path.join(tmp, 'hosts.json')
+    with open(inventory, 'w') as handle:
+        json.dump(inv, handle)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_FORCE_COLOR='0', ANSIBLE_LOCALHOST_WARNING='0')
+    proc = subprocess.run([PLAYBOOK_BIN, '-i', inventory, os.path.join(ROOT, 'playbooks', playbook)] + args,
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return proc, os.path.exists(os.path.join(tmp, 'state'))
+
+
+@pytest.fixture(scope='module')
+def results(tmp_path_factory):
+    tmp_root = str(tmp_path_factory.mktemp('inventories'))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda case: run_case(tmp_root, case), CASES + [('valid', None, '', 'validate.yml')]))
+    return dict(zip([c[0] for c in CASES] + ['valid'], outcomes))
+
+
+def test_at_least_twenty_malformed_inventories():
+    assert len(CASES) >= 20
+
+
+def test_the_valid_inventory_passes_validation(results):
+    proc, state_created = results['valid']
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert not state_created
+
+
+@pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
+def test_malformed_inventory_fails_before_any_change(results, case):
+    proc, state_created = results[case[0]]
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    assert case[2] in out, out[-3000:]
+    recap = re.findall(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', proc.stdout, re.MULTILINE)
+    assert recap and all(changed == '0' for _host, changed in recap), recap
+    assert not state_created
+    # nothing past the validation plays ran
+    assert 'TASK [federated.vpn.container_host' not in proc.stdout
+    assert 'PLAY [VPN server]' not in proc.stdout
