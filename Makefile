@@ -10,7 +10,7 @@ export FVPN_BUILD_CA_DIR ?= /usr/local/share/ca-certificates
 export FVPN_WHEELHOUSE ?= $(shell python3 -m pip config get global.find-links 2>/dev/null)
 TIMED := bash scripts/timed.sh
 
-.PHONY: prepare images demo demo-clean test unit validation lint molecule molecule-vpn molecule-federation
+.PHONY: prepare images demo demo-clean test unit validation lint molecule molecule-vpn molecule-federation molecule-day2
 
 prepare:
 	@$(TIMED) prepare bash scripts/prepare-machine.sh
@@ -25,8 +25,9 @@ demo: images
 	@$(TIMED) demo-smoke ansible-playbook -i inventories/local playbooks/smoke.yml
 	@bash scripts/demo-summary.sh
 
-demo-clean:
-	@bash scripts/demo-clean.sh
+# Everything the demo made on this machine, its data included (playbooks/clean.yml)
+demo-clean: prepare
+	@ansible-playbook -i inventories/local playbooks/clean.yml -e level=configuration -e purge_data=true -e confirm=false
 
 unit: prepare
 	@$(TIMED) unit python -m pytest -q tests/unit
@@ -45,7 +46,10 @@ molecule-vpn: prepare
 molecule-federation: prepare
 	@$(TIMED) molecule-federation molecule test -s federation
 
-molecule: molecule-vpn molecule-federation
+molecule-day2: prepare
+	@$(TIMED) molecule-day2 molecule test -s day2
+
+molecule: molecule-vpn molecule-federation molecule-day2
 
 test: unit validation lint molecule
 	@echo "== make test: all passed"

@@ -91,6 +91,8 @@ def export_plans(args):
     os.makedirs(args.out, exist_ok=True)
     written = []
     for name, plan_class, model_args, training_args in experiments():
+        if name not in args.models.split(','):
+            continue
         path = os.path.join(args.out, 'fvpn-smoke-%s.py' % name)
         with open(path, 'w') as handle:
             handle.write(plan_source(plan_class, model_args, training_args))
@@ -139,6 +141,8 @@ def run(args):
     report['seconds_to_connect'] = round(time.time() - started, 1)
     ok = True
     for name, plan_class, model_args, training_args in experiments():
+        if name not in args.models.split(','):
+            continue
         exp = Experiment(tags=[args.tags], model_args=model_args, training_plan_class=plan_class,
                          training_args=training_args, round_limit=args.rounds, aggregator=FedAverage(),
                          node_selection_strategy=None)
@@ -168,6 +172,7 @@ def main():
     runner.add_argument('--tags', required=True)
     runner.add_argument('--expect', required=True)
     runner.add_argument('--rounds', type=int, default=2)
+    runner.add_argument('--models', default='perceptron,torch-mlp', help='which experiments to run')
     runner.add_argument('--wait', type=int, default=120, help='seconds to wait for every node to connect')
     args = parser.parse_args()
     if args.command == 'export-plans':
