@@ -168,7 +168,7 @@ def _check_instance(host, hv, index, inst, gui_ports, errors):
 def check_federation(groups, hostvars, settings, errors):
     """Append every problem of the node instances and published ports to errors."""
     ports = Ports(errors)
-    for host in groups.get('vpnserver', [])[:1]:
+    for host in [h for h in groups.get('vpnserver', [])[:1] if h in hostvars]:
         ports.claim(machine_of(host, hostvars[host]), 'udp', settings.get('port'), '%s: vpnserver_port' % host)
     for host in groups.get('researcher', []):
         hv = hostvars[host]

@@ -91,8 +91,6 @@ def export_plans(args):
     os.makedirs(args.out, exist_ok=True)
     written = []
     for name, plan_class, model_args, training_args in experiments():
-        if name not in args.models.split(','):
-            continue
         path = os.path.join(args.out, 'fvpn-smoke-%s.py' % name)
         with open(path, 'w') as handle:
             handle.write(plan_source(plan_class, model_args, training_args))

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Machine start: per-machine SSH host keys, the controller's key, cgroup v1 mounts made
-# writable for the inner engine, the inner engine, then sshd in the foreground.
+# Machine start (also after a stop): per-machine SSH host keys, the controller's key,
+# cgroup v1 mounts made writable for the inner engine, the inner engine, then sshd in the
+# foreground.
 set -euo pipefail
 ssh-keygen -A >/dev/null
 printf '%s\n' "${RIG_AUTHORIZED_KEY:?RIG_AUTHORIZED_KEY is required}" >/root/.ssh/authorized_keys
@@ -12,7 +13,9 @@ mkdir -p /etc/docker
 if [ -n "${RIG_REGISTRY:-}" ]; then
   printf '{"insecure-registries": ["%s"]}\n' "$RIG_REGISTRY" >/etc/docker/daemon.json
 fi
-rm -f /var/run/docker.pid
+# A machine's /run is a tmpfs, empty at boot; here it is in the container's layer and
+# survives a stop: without this, the engine waits forever on a stale containerd.
+rm -rf /var/run/docker.pid /var/run/docker.sock /var/run/docker /run/containerd
 # off 172.17/16 so the inner bridge does not overlap the outer one
 dockerd --storage-driver=overlay2 --bip "${RIG_INNER_BIP:-10.99.0.1/24}" >/var/log/dockerd.log 2>&1 &
 exec /usr/sbin/sshd -D -e

@@ -93,3 +93,21 @@ def test_duplicate_public_keys():
     groups, hv = inventory(n1={'vpnclient_public_keys': {'n1': RFC7748_PUBLIC}})
     errors = vpn_validate(groups, hv, dict(SETTINGS, extra_peers=[{'name': 'laptop', 'public_key': RFC7748_PUBLIC}]))
     assert any('public_key of laptop is also the key of n1' in e for e in errors), errors
+
+
+def test_gui_ports_clash_only_on_the_same_machine():
+    gui = {'enabled': True, 'admin_email': 'it@x.example', 'admin_password': 'long-password'}
+    groups, hv = inventory(n1={'node_instances': [{'name': 'a', 'gui': gui}], 'ansible_host': '192.0.2.5'},
+                           n2={'node_instances': [{'name': 'b', 'gui': gui}], 'ansible_host': '192.0.2.6'})
+    assert vpn_validate(groups, hv, SETTINGS) == []
+    hv['n2']['ansible_host'] = '192.0.2.5'
+    errors = vpn_validate(groups, hv, SETTINGS)
+    assert errors == ['n2: node_instances[0] (b) (gui_base_port + 0): tcp/8443 on machine 192.0.2.5 is already taken '
+                      'by n1: node_instances[0] (a) (gui_base_port + 0)'], errors
+
+
+def test_gui_password_is_never_echoed():
+    gui = {'enabled': True, 'admin_email': 'it@x.example', 'admin_password': 'secret'}
+    groups, hv = inventory(n1={'node_instances': [{'name': 'a', 'gui': gui}]})
+    errors = vpn_validate(groups, hv, SETTINGS)
+    assert any('gui.admin_password' in e for e in errors) and not any('secret' in e for e in errors), errors
