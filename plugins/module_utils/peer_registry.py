@@ -19,6 +19,7 @@ import copy
 import fcntl
 import json
 import os
+import re
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.module_utils.wireguard import WireGuardError
@@ -49,9 +50,7 @@ class Settings:
             raise WireGuardError('settings port %r is not a number' % (data['port'],))
         if not 1 <= self.port <= 65535:
             raise WireGuardError('settings port %d is outside 1-65535' % self.port)
-        self.endpoint = str(data['endpoint'])
-        if not self.endpoint or ':' not in self.endpoint:
-            raise WireGuardError('settings endpoint %r must be host:port' % (self.endpoint,))
+        self.endpoint = wg.validate_endpoint(data['endpoint'], 'settings endpoint')
         self.pools = {}
         for peer_type in wg.PEER_TYPES:
             if peer_type not in data['pools']:
@@ -80,17 +79,114 @@ def load_settings(state_dir):
     return Settings(data, state_dir)
 
 
-def load_registry(state_dir):
-    text = wg.read_text(os.path.join(state_dir, REGISTRY_FILE))
+ENTRY_FIELDS = ('type', 'address', 'public_key', 'psk')
+
+
+def load_registry(state_dir, settings):
+    """The registry of state_dir, validated against settings; None if the file is missing.
+
+    Nothing from the file reaches wg0.conf unchecked: every problem raises one line naming
+    the file, the peer and the field.
+    """
+    path = os.path.join(state_dir, REGISTRY_FILE)
+    text = wg.read_text(path)
     if text is None:
-        return {}
+        return None
+    return parse_registry(text, settings, path)
+
+
+def _no_duplicate_keys(pairs):
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise WireGuardError('key %s appears twice' % json.dumps(key))
+        data[key] = value
+    return data
+
+
+def parse_registry(text, settings, where=REGISTRY_FILE):
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise WireGuardError('%s is not valid JSON: %s' % (REGISTRY_FILE, exc))
-    if data.get('format') != REGISTRY_FORMAT or not isinstance(data.get('peers'), dict):
-        raise WireGuardError('%s has an unknown format' % REGISTRY_FILE)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except (ValueError, WireGuardError) as exc:
+        raise WireGuardError('%s: not valid JSON: %s' % (where, exc))
+    if not isinstance(data, dict) or data.get('format') != REGISTRY_FORMAT or not isinstance(data.get('peers'), dict):
+        raise WireGuardError('%s: not a peer registry (expected {"format": %d, "peers": {...}})'
+                             % (where, REGISTRY_FORMAT))
+    addresses = {}
+    keys = {}
+    for name, entry in sorted(data['peers'].items()):
+        problem = _entry_problem(name, entry, settings)
+        if problem is None:
+            for field, seen in (('address', addresses), ('public_key', keys)):
+                value = entry[field]
+                if value is not None and value in seen:
+                    problem = field, 'is also the %s of peer %s' % (field.replace('_', ' '), json.dumps(seen[value]))
+                seen.setdefault(value, name)
+        if problem:
+            raise WireGuardError('%s: peer %s, field %s: %s' % (where, json.dumps(name), problem[0], problem[1]))
     return data['peers']
+
+
+def _entry_problem(name, entry, settings):
+    """(field, problem) of one registry entry, or None. Never quotes a key or a PSK."""
+    try:
+        wg.validate_peer_name(name)
+    except WireGuardError:
+        return 'name', 'not a valid peer name'
+    if not isinstance(entry, dict):
+        return '(entry)', 'must be an object'
+    missing = [f for f in ENTRY_FIELDS if f not in entry]
+    if missing:
+        return missing[0], 'missing'
+    unknown = sorted(set(entry) - set(ENTRY_FIELDS))
+    if unknown:
+        return unknown[0], 'unknown field'
+    if entry['type'] not in wg.PEER_TYPES:
+        return 'type', 'must be one of %s' % ', '.join(wg.PEER_TYPES)
+    pool = settings.pools[entry['type']]
+    try:
+        addr = wg.address(entry['address'], 'address')
+    except WireGuardError:
+        return 'address', 'not an IPv4 address'
+    if str(addr) != entry['address']:
+        return 'address', 'not written as an IPv4 address'
+    if addr == settings.address or not wg.in_pool(pool, addr):
+        return 'address', '%s is outside the usable range %s-%s of the %s pool %s in %s' % (
+            addr, wg.first_host(pool), pool.broadcast_address - 1, entry['type'], pool, SETTINGS_FILE)
+    for field, required in (('public_key', False), ('psk', True)):
+        if entry[field] is None and not required:
+            continue
+        try:
+            wg.validate_key(entry[field], field)
+        except WireGuardError as exc:
+            return field, str(exc)
+    return None
+
+
+def _config_peers(text):
+    """Names of the peers a rendered wg0.conf lists (from the comment before each [Peer])."""
+    names = re.findall(r'^# (\S+) \(\w+\)\s*\n\[Peer\]', text or '', re.MULTILINE)
+    count = len(re.findall(r'^\s*\[Peer\]\s*$', text or '', re.MULTILINE))
+    return names if len(names) == count else names + ['(unnamed)'] * (count - len(names))
+
+
+def refuse_lost_registry(state_dir, live_peer_count=0):
+    """Fail closed when peers.json is missing but wg0.conf or the live interface has peers.
+
+    Re-rendering from an empty registry would drop every peer in silence.
+    """
+    conf_peers = _config_peers(wg.read_text(os.path.join(state_dir, CONFIG_FILE)))
+    found = []
+    if conf_peers:
+        found.append('%s lists %d peer(s) (%s)' % (CONFIG_FILE, len(conf_peers), ', '.join(conf_peers)))
+    if live_peer_count:
+        found.append('the running interface has %d peer(s)' % live_peer_count)
+    if found:
+        raise WireGuardError(
+            '%s is missing from %s, but %s: the registry was lost. Nothing was changed. Restore it '
+            '(playbooks/restore.yml -e backup_file=PATH); to drop every peer on purpose, remove %s and '
+            'the server container (playbooks/clean.yml -e level=configuration) and deploy again.'
+            % (REGISTRY_FILE, state_dir, ' and '.join(found), CONFIG_FILE))
 
 
 def dump_registry(peers):

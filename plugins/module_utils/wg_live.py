@@ -46,6 +46,12 @@ class LiveInterface:
             raise WireGuardError('container %s is %s, not running' % (self.container_name, self._container.status))
         return self._container
 
+    def is_running(self):
+        try:
+            return self.container() is not None
+        except WireGuardError:
+            return False
+
     def _wg(self, *args):
         container = self.container()
         if container is None:

@@ -30,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - reported by the modules
 
 KEY_BYTES = 32
 PEER_TYPES = ('node', 'researcher', 'management')
-PEER_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$')
+PEER_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,62}')  # matched in full
 REDACTED = '(hidden)'
 _SECRET_LINE_RE = re.compile(r'^(\s*(?:PrivateKey|PresharedKey)\s*=\s*).*$', re.MULTILINE)
 
@@ -42,22 +42,30 @@ class WireGuardError(ValueError):
 # --------------------------------------------------------------------------- keys
 
 def validate_key(value, what='key'):
-    """Return the key if it is the base64 of exactly 32 bytes, else raise.
+    """Return value if it is a WireGuard key as wg(8) writes one, else raise.
 
-    The message never echoes the value: it may be a private key pasted by mistake.
+    That is the canonical base64 of 32 bytes (decoding and re-encoding gives the same
+    text: wg refuses other spellings of the same bytes), not all zeros (wg reads that as
+    "no key"), with nothing around it. The message never echoes the value: it may be a
+    private key pasted by mistake.
     """
     if not isinstance(value, str):
         raise WireGuardError('%s must be a string' % what)
-    text = value.strip()
-    if len(text) != 44 or not text.endswith('='):
+    if value != value.strip():
+        raise WireGuardError('%s has leading or trailing whitespace (a newline?)' % what)
+    if len(value) != 44 or not value.endswith('='):
         raise WireGuardError('%s is not a WireGuard key (base64 of 32 bytes, 44 characters)' % what)
     try:
-        raw = base64.b64decode(text, validate=True)
+        raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise WireGuardError('%s is not valid base64' % what)
     if len(raw) != KEY_BYTES:
         raise WireGuardError('%s does not decode to 32 bytes' % what)
-    return text
+    if base64.b64encode(raw).decode('ascii') != value:
+        raise WireGuardError('%s is not in canonical base64 (another spelling of a key\'s bytes)' % what)
+    if raw == bytes(KEY_BYTES):
+        raise WireGuardError('%s is all zeros, which WireGuard reads as no key' % what)
+    return value
 
 
 def is_valid_key(value):
@@ -95,7 +103,8 @@ def read_private_key(path):
     content = read_text(path)
     if content is None:
         return None
-    return validate_key(content, 'the private key in %s' % path)
+    # wg genkey ends the file with a newline; nothing else may surround the key
+    return validate_key(content[:-1] if content.endswith('\n') else content, 'the private key in %s' % path)
 
 
 # ---------------------------------------------------------------------- files
@@ -214,11 +223,58 @@ def parse_dump(dump_text):
 # ------------------------------------------------------------------ addresses
 
 def validate_peer_name(name):
-    if not isinstance(name, str) or not PEER_NAME_RE.match(name):
+    if not isinstance(name, str) or not PEER_NAME_RE.fullmatch(name):
         raise WireGuardError(
             'peer name %r is invalid: 1-63 characters, letters, digits, ".", "_" or "-", '
             'starting with a letter or digit' % (name,))
     return name
+
+
+LOOPBACK_NAMES = ('localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback')
+_HOST_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+HOSTNAME_RE = re.compile(r'(?=.{1,253}\Z)%s(?:\.%s)*\.?' % (_HOST_LABEL, _HOST_LABEL))
+
+
+def endpoint_host_problem(host):
+    """Why clients could not dial host as the VPN server's endpoint, or None if they can.
+
+    IPv6 is refused: the containers' networks are IPv4 only, so it would not work end to end.
+    """
+    if not isinstance(host, str) or not host.strip():
+        return 'is empty'
+    if any(char.isspace() for char in host):
+        return 'contains whitespace (a newline?)'
+    if ':' in host or host.startswith('['):
+        return ('holds a port or is an IPv6 address: give the host alone (the port has its own '
+                'variable; IPv6 endpoints are not supported, the containers\' networks are IPv4)')
+    if re.fullmatch(r'[0-9.]+', host):
+        try:
+            ip = ipaddress.IPv4Address(host)
+        except ValueError:
+            return 'is not a valid IPv4 address'
+        if ip.is_loopback:
+            return 'is a loopback address, which containers cannot reach the server at'
+        if ip.is_unspecified or ip.is_multicast or ip == ipaddress.IPv4Address('255.255.255.255'):
+            return 'is not an address clients can dial'
+        return None
+    if host.lower().rstrip('.') in LOOPBACK_NAMES:
+        return 'is a loopback name, which containers cannot reach the server at'
+    if not HOSTNAME_RE.fullmatch(host):
+        return 'is not a host name or an IPv4 address'
+    return None
+
+
+def validate_endpoint(value, what='endpoint'):
+    """Return value if it is HOST:PORT that clients can dial, else raise."""
+    if not isinstance(value, str) or ':' not in value:
+        raise WireGuardError('%s %r must be host:port' % (what, value))
+    host, _sep, port = value.rpartition(':')
+    problem = endpoint_host_problem(host)
+    if problem:
+        raise WireGuardError('%s %r: the host %s' % (what, value, problem))
+    if not port.isdigit() or str(int(port)) != port or not 1 <= int(port) <= 65535:
+        raise WireGuardError('%s %r: the port must be a number from 1 to 65535' % (what, value))
+    return value
 
 
 def network(cidr, what):

@@ -16,6 +16,9 @@ description:
     client of the VPN server, from what M(federated.vpn.wg_peer) returned for it.
   - The private key is read from O(private_key_path) on the host itself, so it never
     passes through the controller. The file is written atomically, mode 0600.
+  - Every value is checked before anything is written (keys in canonical base64 and not
+    all zeros, an endpoint clients can dial, a valid peer name), so no value can add lines
+    of its own to the configuration.
 version_added: 0.1.0
 author: federated.vpn contributors
 options:
@@ -36,7 +39,9 @@ options:
     type: str
     required: true
   endpoint:
-    description: Server address and port, C(host:port).
+    description:
+      - Server address and port, C(host:port); the host is a DNS name or an IPv4 address
+        (not loopback, not 0.0.0.0; IPv6 endpoints are not supported).
     type: str
     required: true
   allowed_ips:
@@ -94,12 +99,19 @@ from ansible_collections.federated.vpn.plugins.module_utils.wireguard import Wir
 
 def ensure_config(module):
     p = module.params
+    # everything written into the file is checked first: a newline in any value would
+    # add lines of its own to the configuration
     wg.validate_key(p['server_public_key'], 'server_public_key')
     wg.validate_key(p['preshared_key'], 'preshared_key')
-    if ':' not in p['endpoint']:
-        raise WireGuardError('endpoint %r must be host:port' % p['endpoint'])
+    wg.validate_endpoint(p['endpoint'], 'endpoint')
+    if not p['allowed_ips']:
+        raise WireGuardError('allowed_ips is empty: the tunnel would carry nothing')
     for cidr in p['allowed_ips']:
         wg.network(cidr, 'allowed_ips')
+    if p['name'] is not None:
+        wg.validate_peer_name(p['name'])
+    if p['persistent_keepalive'] is not None and not 0 <= p['persistent_keepalive'] <= 65535:
+        raise WireGuardError('persistent_keepalive %d is outside 0-65535' % p['persistent_keepalive'])
 
     result = dict(changed=False, path=p['path'])
     private_key = wg.read_private_key(p['private_key_path'])

@@ -20,8 +20,13 @@ description:
   - A pre-shared key is generated once per peer. A new O(public_key) for a known name
     replaces the old key (rotation); a key is never registered twice.
   - Renders C(wg0.conf) from the registry and the server settings. Registry and
-    configuration are written atomically, mode 0600, under a lock, so concurrent runs
-    lose nothing.
+    configuration are written atomically, mode 0600, and applied live under one lock, so
+    concurrent runs lose nothing and never see each other's half-done work.
+  - The registry is validated whenever it is read (every field of every peer, addresses
+    inside their pools, no name, key or address twice); a problem fails the run with one
+    line naming the file, the peer and the field, before anything is written.
+  - A missing registry while C(wg0.conf) or the running interface still lists peers fails
+    closed (the registry was lost, to be restored) instead of dropping every peer.
   - With O(container), applies the configuration to the running server with
     C(wg syncconf) (no tunnel drop), after checking that the live interface's public key
     is the server's key, and checks it again afterwards (fail closed).
@@ -93,6 +98,12 @@ options:
       - Name of the running server container to apply the configuration to. Omitted, only
         files are written.
     type: str
+  apply_live:
+    description:
+      - With O(container), whether to apply the configuration to the running interface.
+        V(false) only reads it, to refuse a lost registry while the interface has peers.
+    type: bool
+    default: true
   container_config_path:
     description: Path of C(wg0.conf) inside the container (O(state_dir) mounted there).
     type: str
@@ -219,6 +230,7 @@ def argument_spec():
         )),
         exclusive=dict(type='bool', default=False),
         container=dict(type='str'),
+        apply_live=dict(type='bool', default=True),
         container_config_path=dict(type='str', default='/etc/wireguard/wg0.conf'),
         interface=dict(type='str', default='wg0'),
         docker_host=dict(type='str', default='unix:///var/run/docker.sock'),
@@ -252,30 +264,32 @@ class PeerManager:
     def run(self):
         result = dict(changed=False, live_changed=False, removed=[],
                       server_public_key=self.server_public_key, endpoint=self.settings.endpoint)
+        live = self.live_interface()
         if self.module.check_mode:
-            new, before, files_changed = self.compute()
+            new, before, files_changed, live_changed = self.reconcile(live)
         else:
+            # the live apply belongs to the same critical section as the registry write:
+            # another run must not sync its own registry in between
             with reg.locked(self.state_dir):
-                new, before, files_changed = self.compute()
+                new, before, files_changed, live_changed = self.reconcile(live)
         result['removed'] = sorted(set(before) - set(new))
-        result['changed'] = files_changed
+        result['live_changed'] = live_changed
+        result['changed'] = files_changed or live_changed
         if self.module._diff:
             result['diff'] = dict(before_header='peers', after_header='peers',
                                   before=reg.describe(before), after=reg.describe(new))
-
-        if self.params['container']:
-            result['live_changed'] = self.apply_live(new)
-            result['changed'] = result['changed'] or result['live_changed']
-
         result['peers'] = dict((name, reg.peer_result(self.settings, name, entry, self.server_public_key))
                                for name, entry in new.items())
         if self.params['name'] and self.params['state'] == 'present':
             result.update(result['peers'][self.params['name']])
         return result
 
-    def compute(self):
-        """Plan, and outside check mode write, the registry and wg0.conf."""
-        before = reg.load_registry(self.state_dir)
+    def reconcile(self, live):
+        """Plan, and outside check mode write and apply, the registry and wg0.conf."""
+        before = reg.load_registry(self.state_dir, self.settings)
+        if before is None:
+            reg.refuse_lost_registry(self.state_dir, self.live_peer_count(live))
+            before = {}
         new, _removed = reg.plan(before, self.settings, self.requests(), self.params['exclusive'],
                                  server_public_key=self.server_public_key)
         reg_path = os.path.join(self.state_dir, reg.REGISTRY_FILE)
@@ -291,12 +305,23 @@ class PeerManager:
                 wg.atomic_write(reg_path, reg.dump_registry(new))
             if conf_changed:
                 wg.atomic_write(conf_path, conf)
-        return new, before, reg_changed or conf_changed
+        live_changed = self.apply_live(live, new) if live and self.params['apply_live'] else False
+        return new, before, reg_changed or conf_changed, live_changed
 
-    def apply_live(self, registry):
+    def live_interface(self):
+        if not self.params['container']:
+            return None
         if not wg_live.HAS_DOCKER:
             self.module.fail_json(msg=missing_required_lib('docker'), exception=str(wg_live.DOCKER_IMPORT_ERROR))
-        live = wg_live.LiveInterface(self.params['container'], self.params['interface'], self.params['docker_host'])
+        return wg_live.LiveInterface(self.params['container'], self.params['interface'], self.params['docker_host'])
+
+    def live_peer_count(self, live):
+        """Peers on the running interface; 0 without a running server container."""
+        if live is None or not live.is_running():
+            return 0
+        return len(live.state()[1])
+
+    def apply_live(self, live, registry):
         if live.container() is None:
             if self.module.check_mode:
                 return True

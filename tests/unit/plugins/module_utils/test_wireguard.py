@@ -35,8 +35,10 @@ def test_validate_key_rejects_without_echoing(bad):
         assert bad not in str(err.value)
 
 
-def test_validate_key_strips_newline():
-    assert wg.validate_key(RFC7748_PUBLIC + '\n') == RFC7748_PUBLIC
+def test_read_private_key_allows_the_newline_wg_genkey_writes(tmp_path):
+    path = str(tmp_path / 'k')
+    wg.atomic_write(path, RFC7748_PRIVATE + '\n')
+    assert wg.read_private_key(path) == RFC7748_PRIVATE
 
 
 def test_atomic_write_sets_mode_and_replaces(tmp_path):
@@ -112,3 +114,61 @@ def test_peer_names_accepted(name):
 def test_peer_names_rejected(name):
     with pytest.raises(wg.WireGuardError):
         wg.validate_peer_name(name)
+
+
+# ------------------------------------------------- one validation of keys and names
+
+B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+
+def other_spelling(key):
+    """The same 32 bytes in non-canonical base64: the last character's two unused bits set."""
+    return key[:42] + B64[B64.index(key[42]) ^ 1] + '='
+
+
+def test_non_canonical_key_is_refused():
+    alt = other_spelling(RFC7748_PUBLIC)
+    assert alt != RFC7748_PUBLIC and base64.b64decode(alt) == base64.b64decode(RFC7748_PUBLIC)
+    with pytest.raises(wg.WireGuardError, match='canonical'):
+        wg.validate_key(alt, 'public key of x')
+
+
+def test_all_zero_key_is_refused():
+    with pytest.raises(wg.WireGuardError, match='all zeros'):
+        wg.validate_key(base64.b64encode(bytes(32)).decode(), 'public key of x')
+
+
+@pytest.mark.parametrize('text', [RFC7748_PUBLIC + '\n', ' ' + RFC7748_PUBLIC, RFC7748_PUBLIC + '\n[Peer]'])
+def test_key_with_anything_around_it_is_refused(text):
+    assert not wg.is_valid_key(text)
+
+
+def test_private_key_file_with_zero_or_non_canonical_key_is_refused(tmp_path):
+    path = str(tmp_path / 'k')
+    for bad in (base64.b64encode(bytes(32)).decode(), other_spelling(RFC7748_PRIVATE), RFC7748_PRIVATE + '\n\n'):
+        wg.atomic_write(path, bad + '\n')
+        with pytest.raises(wg.WireGuardError):
+            wg.read_private_key(path)
+
+
+@pytest.mark.parametrize('name', ['n1\n', 'n1\r', '\nn1', 'n1\n[Peer]'])
+def test_name_must_match_in_full(name):
+    with pytest.raises(wg.WireGuardError):
+        wg.validate_peer_name(name)
+
+
+@pytest.mark.parametrize('endpoint', ['vpn.example.org:51820', '192.0.2.10:1', 'fl-vpn.hospital.example:65535'])
+def test_valid_endpoints(endpoint):
+    assert wg.validate_endpoint(endpoint) == endpoint
+
+
+@pytest.mark.parametrize('endpoint, reason', [
+    ('vpn.example.org', 'host:port'), ('vpn.example.org:0', 'port'), ('vpn.example.org:65536', 'port'),
+    ('vpn.example.org:51820\n', 'port'), ('vpn.example.org\n:51820', 'whitespace'),
+    ('vpn:51820:51820', 'holds a port'), ('[2001:db8::1]:51820', 'IPv6'), ('127.0.0.1:51820', 'loopback'),
+    ('localhost:51820', 'loopback'), ('0.0.0.0:51820', 'dial'), (':51820', 'empty'),
+    ('10.0.0:51820', 'IPv4'), ('vpn_host:51820', 'host name'),
+])
+def test_invalid_endpoints(endpoint, reason):
+    with pytest.raises(wg.WireGuardError, match=reason):
+        wg.validate_endpoint(endpoint)

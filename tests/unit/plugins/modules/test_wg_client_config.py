@@ -56,3 +56,25 @@ def test_bad_inputs(run_module, tmp_path):
     assert 'server_public_key' in run_module(wg_client_config, args(tmp_path, server_public_key='nope'))['msg']
     assert 'host:port' in run_module(wg_client_config, args(tmp_path, endpoint='vpn'))['msg']
     assert 'allowed_ips' in run_module(wg_client_config, args(tmp_path, allowed_ips=['10.0.0.0/33']))['msg']
+
+
+def test_nothing_can_add_lines_to_the_file(run_module, tmp_path):
+    wg.atomic_write(str(tmp_path / 'private.key'), RFC7748_PRIVATE + '\n')
+    cases = [
+        (dict(name='hospital-a\n[Peer]'), 'peer name'),
+        (dict(name='hospital-a\n'), 'peer name'),
+        (dict(endpoint='vpn:51820\nPostUp = id'), 'endpoint'),
+        (dict(endpoint='vpn\n:51820'), 'endpoint'),
+        (dict(endpoint='127.0.0.1:51820'), 'loopback'),
+        (dict(endpoint='0.0.0.0:51820'), 'dial'),
+        (dict(endpoint='vpn:port'), 'port'),
+        (dict(endpoint='[2001:db8::1]:51820'), 'IPv6'),
+        (dict(server_public_key=SERVER + '\n'), 'server_public_key'),
+        (dict(preshared_key='A' * 43 + '='), 'preshared_key'),
+        (dict(allowed_ips=[]), 'allowed_ips'),
+    ]
+    for over, message in cases:
+        result = run_module(wg_client_config, args(tmp_path, **over))
+        assert result['failed'] and message in result['msg'], (over, result)
+        assert PSK not in result['msg']
+    assert not os.path.exists(args(tmp_path)['path'])

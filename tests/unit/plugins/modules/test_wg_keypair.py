@@ -59,3 +59,12 @@ def test_corrupt_key_fails_unless_regenerating(run_module, tmp_path):
     assert open(path).read() == 'this is not a key'
     assert run_module(wg_keypair, {'path': path, 'regenerate': 'always'})['changed']
     assert wg.read_private_key(path)
+
+
+def test_zero_or_non_canonical_key_file_is_refused(run_module, tmp_path):
+    path = str(tmp_path / 'k')
+    for bad in ('A' * 43 + '=', RFC7748_PRIVATE[:42] + 'p='):
+        wg.atomic_write(path, bad + '\n')
+        failed = run_module(wg_keypair, {'path': path})
+        assert failed['failed'] and bad not in failed['msg']
+        assert open(path).read() == bad + '\n'

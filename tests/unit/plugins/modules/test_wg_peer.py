@@ -1,4 +1,5 @@
 import contextlib
+import fcntl
 import io
 import json
 import multiprocessing
@@ -38,7 +39,7 @@ def conf(state_dir):
 
 
 def registry(state_dir):
-    return reg.load_registry(state_dir)
+    return reg.load_registry(state_dir, reg.load_settings(state_dir))
 
 
 def test_four_step_register(run_module, state_dir):
@@ -153,6 +154,9 @@ class FakeLive:
     def container(self):
         return None if FakeLive.missing else object()
 
+    def is_running(self):
+        return not FakeLive.missing
+
     def public_key(self):
         return self.public
 
@@ -226,3 +230,101 @@ def test_concurrent_registrations_lose_nothing(state_dir):
     assert len(peers) == 50
     assert len(set(e['address'] for e in peers.values())) == 50
     assert conf(state_dir).count('[Peer]') == 50
+
+
+# ------------------------------------------------------ hostile and lost input
+
+B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+
+def test_a_name_ending_in_a_newline_is_refused(run_module, state_dir):
+    run_module(wg_peer, dict(state_dir=state_dir, name='n1', type='node', public_key=pub()))
+    before = conf(state_dir)
+    result = run_module(wg_peer, dict(state_dir=state_dir, name='n1\n', type='node', public_key=pub()))
+    assert result['failed'] and 'peer name' in result['msg']
+    assert conf(state_dir) == before and list(registry(state_dir)) == ['n1']
+
+
+@pytest.mark.parametrize('spelling', ['zero', 'other-spelling'])
+def test_zero_and_non_canonical_keys_are_refused(run_module, state_dir, spelling):
+    key = pub()
+    run_module(wg_peer, dict(state_dir=state_dir, name='a', type='node', public_key=key))
+    bad = ('A' * 43 + '=') if spelling == 'zero' else key[:42] + B64[B64.index(key[42]) ^ 1] + '='
+    result = run_module(wg_peer, dict(state_dir=state_dir, name='b', type='node', public_key=bad))
+    assert result['failed'] and 'public key of peer b' in result['msg']
+    assert list(registry(state_dir)) == ['a'] and conf(state_dir).count('[Peer]') == 1
+
+
+def test_lost_registry_fails_closed_and_rewrites_nothing(run_module, state_dir):
+    peers = [dict(name=n, type='node', public_key=pub()) for n in ('h1', 'h2')]
+    run_module(wg_peer, dict(state_dir=state_dir, peers=peers, exclusive=True))
+    before = conf(state_dir)
+    os.unlink(os.path.join(state_dir, 'peers.json'))
+    for check_mode in (True, False):
+        for args in (dict(state_dir=state_dir, name='h3', type='node', public_key=pub()), dict(state_dir=state_dir)):
+            result = run_module(wg_peer, args, check_mode=check_mode)
+            assert result['failed'] and not result.get('changed'), result
+            assert 'peers.json is missing' in result['msg'] and '2 peer(s) (h1, h2)' in result['msg']
+    assert conf(state_dir) == before and not os.path.exists(os.path.join(state_dir, 'peers.json'))
+
+
+def test_lost_registry_with_live_peers_fails_closed(run_module, state_dir, fake_live):
+    fake_live_peers = {pub(): ('psk', ('10.221.0.2/32',))}
+    real_init = FakeLive.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self.peers = fake_live_peers
+    FakeLive.__init__ = init
+    try:
+        for args in (live_args(state_dir, name='h3', type='node', public_key=pub()),
+                     live_args(state_dir, apply_live=False)):
+            result = run_module(wg_peer, args)
+            assert result['failed'] and 'running interface has 1 peer' in result['msg']
+    finally:
+        FakeLive.__init__ = real_init
+    assert not os.path.exists(os.path.join(state_dir, 'wg0.conf'))
+
+
+def test_a_corrupt_registry_stops_before_wg0_conf_is_written(run_module, state_dir):
+    key = pub()
+    run_module(wg_peer, dict(state_dir=state_dir, name='a', type='node', public_key=key))
+    before = conf(state_dir)
+    path = os.path.join(state_dir, 'peers.json')
+    data = json.load(open(path))
+    data['peers']['a']['public_key'] = key + '\n\n[Peer]\nPublicKey = ' + pub()
+    wg.atomic_write(path, json.dumps(data))
+    for text in (None, '[]', 'null'):
+        if text is not None:
+            wg.atomic_write(path, text)
+        result = run_module(wg_peer, dict(state_dir=state_dir, name='b', type='node', public_key=pub()))
+        assert result['failed'] and result['msg'].startswith(path + ': '), result
+        assert conf(state_dir) == before
+
+
+def test_live_apply_happens_under_the_registry_lock(run_module, state_dir, fake_live):
+    seen = []
+    real_sync = FakeLive.syncconf
+
+    def syncconf(self, path):
+        fd = os.open(os.path.join(state_dir, '.lock'), os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            seen.append('free')
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except BlockingIOError:
+            seen.append('held')
+        finally:
+            os.close(fd)
+        real_sync(self, path)
+    FakeLive.syncconf = syncconf
+    try:
+        result = run_module(wg_peer, live_args(state_dir, name='a', type='node', public_key=pub()))
+    finally:
+        FakeLive.syncconf = real_sync
+    assert result['live_changed'] and seen == ['held']
+
+
+def test_apply_live_false_only_reads(run_module, state_dir, fake_live):
+    result = run_module(wg_peer, live_args(state_dir, name='a', type='node', public_key=pub(), apply_live=False))
+    assert result['changed'] and not result['live_changed'] and fake_live.instances[-1].syncs == 0
