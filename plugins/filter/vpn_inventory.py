@@ -17,10 +17,12 @@ import ipaddress
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
+from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation
+from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
 
 CLIENT_GROUPS = (('researcher', 'researcher'), ('nodes', 'node'))
-LOOPBACK_NAMES = ('localhost', 'localhost.localdomain', 'ip6-localhost')
+SINGLE_HOST_GROUPS = ('vpnserver', 'researcher')
 
 
 def _host_peers(host, hv, group, peer_type):
@@ -112,13 +114,23 @@ def _check_server(settings, errors):
                               % (first, pools[first], second, pools[second]))
     _port(settings.get('port'), 'vpnserver_port', errors)
     _port(settings.get('endpoint_port'), 'vpnserver_endpoint_port', errors)
-    endpoint = str(settings.get('endpoint') or '').strip()
-    if not endpoint:
-        errors.append('vpnserver_endpoint: empty; set the address clients reach the server at')
-    elif endpoint.lower() in LOOPBACK_NAMES or endpoint.startswith('127.') or endpoint == '::1':
-        errors.append('vpnserver_endpoint: %s is a loopback address, which containers cannot reach '
-                      'the server at; use the host\'s routable address' % endpoint)
     return network, server, pools
+
+
+def _check_capacity(label, counts, server, pools, errors):
+    """Peers per pool against its usable range, less the server's address when it sits there."""
+    for peer_type, count in sorted(counts.items()):
+        pool = pools.get(peer_type)
+        if not pool:
+            continue
+        room = pool.num_addresses - 3
+        taken = ''
+        if server is not None and wg.in_pool(pool, server):
+            room -= 1
+            taken = ' (vpnserver_address %s takes one of its addresses)' % server
+        if count > room:
+            errors.append('%s: vpnserver_pools.%s: %s has room for %d peers, the inventory declares %d%s'
+                          % (label, peer_type, pool, room, count, taken))
 
 
 def _check_peers(peers, server, pools, errors):
@@ -162,30 +174,50 @@ def _check_peers(peers, server, pools, errors):
         if addr in addresses:
             errors.append('%s: %s is also the address of %s' % (var, addr, addresses[addr]))
         addresses.setdefault(addr, peer['name'])
-    for peer_type, count in sorted(counts.items()):
-        pool = pools.get(peer_type)
-        if pool and count > pool.num_addresses - 3:
-            errors.append('vpnserver_pools.%s: %s has room for %d peers, the inventory declares %d'
-                          % (peer_type, pool, pool.num_addresses - 3, count))
+    return counts
+
+
+def _hosts(groups, hostvars, names):
+    """Hosts of the named groups, each once, in inventory order."""
+    hosts = []
+    for name in names:
+        hosts.extend(h for h in groups.get(name, []) if h not in hosts and h in hostvars)
+    return hosts
 
 
 def vpn_validate(groups, hostvars, settings):
-    """All problems of the inventory, each naming the variable (and host) at fault.
+    """All problems of the inventory, each naming the variable and host at fault.
 
-    settings: the server's vpnserver_* values (network, address, pools, port,
-    endpoint, endpoint_port, extra_peers). An empty list means the inventory is valid.
+    settings: the server's values as its role sees them (network, address, pools, port,
+    endpoint, endpoint_port, extra_peers, mtu, forward_allow_extra, federation_name).
+    An empty list means the inventory is valid.
     """
     errors = []
+    for group in SINGLE_HOST_GROUPS:
+        members = list(groups.get(group, []))
+        if len(members) != 1:
+            errors.append('group %s: needs exactly one host, has %d%s'
+                          % (group, len(members), ' (%s)' % ', '.join(members) if members else ''))
     servers = list(groups.get('vpnserver', []))
-    if len(servers) != 1:
-        errors.append('group vpnserver: needs exactly one host, has %d (%s)' % (len(servers), ', '.join(servers)))
-    _network, server, pools = _check_server(settings, errors)
+    server_host = servers[0] if servers else None
+    label = server_host or 'vpnserver'
+    server_errors = []
+    network, server, pools = _check_server(settings, server_errors)
+    errors.extend('%s: %s' % (label, error) for error in server_errors)
+    network_checks.check_endpoint(label, settings.get('endpoint'), errors)
+    network_checks.check_private(label, network, errors)
+    network_checks.check_forward_rules(label, settings.get('forward_allow_extra'), network, errors)
+    all_hosts = _hosts(groups, hostvars, ['all'] + sorted(groups))
+    network_checks.check_docker_overlap(label, network, all_hosts, hostvars, errors)
+    network_checks.check_mtus(label, settings, _hosts(groups, hostvars, ('researcher', 'nodes')), hostvars, errors)
+    check_federation_name(all_hosts, hostvars, server_host, settings.get('federation_name'), errors)
     try:
         peers = vpn_peers(groups, hostvars, settings.get('extra_peers'))
     except AnsibleFilterError as exc:
         errors.append(str(exc))
         return errors
-    _check_peers(peers, server, pools, errors)
+    counts = _check_peers(peers, server, pools, errors)
+    _check_capacity(label, counts, server, pools, errors)
     check_federation(groups, hostvars, settings, errors)
     return errors
 

@@ -13,12 +13,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import os
 import re
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.filter.fedbiomed import dataset_spec, training_plan_spec
+from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 
 ROLE_DEFAULTS = {'researcher_jupyter_port': 8888, 'researcher_tensorboard_port': 6006, 'gui_base_port': 8443}
 INSTANCE_KEYS = ('name', 'vpn_address', 'datasets', 'training_plans', 'security', 'gui')
@@ -28,6 +30,7 @@ GUI_KEYS = ('enabled', 'admin_email', 'admin_password', 'port', 'server_name', '
 DEFAULT_PASSWORDS = ('admin', 'administrator', 'password')
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+$')
 BOOL_STRINGS = ('true', 'false', 'yes', 'no', '1', '0', 'on', 'off')
+LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
 
 
 def _is_bool(value):
@@ -46,11 +49,30 @@ def _port(value):
     return port if 1 <= port <= 65535 else None
 
 
+def _is_loopback(address):
+    if address in wg.LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(address.strip('[]')).is_loopback
+    except ValueError:
+        return False
+
+
 def machine_of(host, hv):
-    """Hosts reached at the same address (or all local ones) share one machine's ports."""
-    if hv.get('ansible_connection') == 'local':
+    """Hosts reached at the same address (or all local ones) share one machine's ports.
+
+    The local connection, and a loopback ansible_host over SSH's default port, are this
+    machine ('localhost'); a loopback ansible_host on another port is a machine of its own
+    (a VM whose SSH port is forwarded, e.g. Vagrant's), keyed by that port. Names are
+    compared without case.
+    """
+    if str(hv.get('ansible_connection') or '') in LOCAL_CONNECTIONS:
         return 'localhost'
-    return str(hv.get('ansible_host') or host)
+    address = str(hv.get('ansible_host') or host).strip().lower().rstrip('.')
+    if not _is_loopback(address):
+        return address
+    port = str(hv.get('ansible_port') or '22').strip()
+    return 'localhost' if port == '22' else 'localhost:%s' % port
 
 
 class Ports(object):

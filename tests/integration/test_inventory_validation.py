@@ -5,7 +5,7 @@ Hosts use the local connection and keep their state under a temporary directory,
 "no change" is checked twice: every host's recap says changed=0, and no state directory
 was created. The cases run concurrently (each is a separate ansible-playbook).
 """
-import copy
+import base64
 import json
 import os
 import re
@@ -65,7 +65,42 @@ def second_gui(**values):
     return change
 
 
-# (id, change to the base inventory, text the failure must contain, playbook, extra args)
+def server_vars(**values):
+    return lambda inv: inv['all']['children']['vpnserver']['hosts']['server'].update(values)
+
+
+def host_vars(host, **values):
+    return lambda inv: nodes(inv)[host].update(values)
+
+
+def address_plan(network, address, management, node, researcher, **values):
+    return setvars(vpnserver_network=network, vpnserver_address=address,
+                   vpnserver_pools={'management': management, 'node': node, 'researcher': researcher}, **values)
+
+
+def h2_gui(**values):
+    """h2 on another connection, with one instance publishing a GUI (port: values' port)."""
+    port = values.pop('port', None)
+    gui_settings = dict(enabled=True, admin_email='it@h2.example', admin_password='long-password-3')
+    if port:
+        gui_settings['port'] = port
+    return host_vars('h2', node_instances=[{'name': 'h2', 'gui': gui_settings}], **values)
+
+
+def both(*changes):
+    return lambda inv: [change(inv) for change in changes]
+
+
+# ssh that fails at once, without resolving the name (validation never needs the host)
+NO_SSH = '-o ProxyCommand=false'
+FORWARD = 'server: vpnserver_forward_allow_extra[0]: '
+FEDERATION_RULE = "must be 1-32 characters of lowercase letters, digits or '-', starting with a letter or digit"
+# KEY spelled differently: the unused low bits of its last base64 character set (same 32 bytes)
+NON_CANONICAL_KEY = KEY[:-2] + 'p='
+
+
+# (id, change to the base inventory, text the failure must contain, playbook, extra args).
+# Messages are printed as JSON: a newline a message quotes as '\n' shows as '\\n' (raw strings).
 CASES = [
     ('duplicate-instance-across-hosts', lambda i: nodes(i)['h2'].update(node_instances=[{'name': 'h1-b'}]),
      'h2: node_instances[0].name: peer name h1-b is also used by h1: node_instances[1].name'),
@@ -122,6 +157,89 @@ CASES = [
     ('two-servers', lambda i: i['all']['children']['vpnserver']['hosts'].update(h2={}),
      'group vpnserver: needs exactly one host, has 2'),
     ('limit-without-server', None, '--limit must include it', 'site.yml', ['--limit', 'h1']),
+    # the server's endpoint: what clients dial, as a host name or IPv4 address alone
+    ('endpoint-with-port', setvars(vpnserver_endpoint='vpn.example.org:51820'),
+     'server: vpnserver_endpoint: vpn.example.org:51820 holds a port or is an IPv6 address'),
+    ('endpoint-unspecified', setvars(vpnserver_endpoint='0.0.0.0'),
+     'server: vpnserver_endpoint: 0.0.0.0 is not an address clients can dial'),
+    ('endpoint-loopback-name', setvars(vpnserver_endpoint='Localhost.'),
+     'server: vpnserver_endpoint: Localhost. is a loopback name'),
+    ('endpoint-ipv6', setvars(vpnserver_endpoint='2001:db8::10'),
+     'server: vpnserver_endpoint: 2001:db8::10 holds a port or is an IPv6 address'),
+    ('endpoint-trailing-newline', setvars(vpnserver_endpoint='vpn.example.org\n'),
+     r"server: vpnserver_endpoint: 'vpn.example.org\\n' contains whitespace"),
+    ('endpoint-not-a-host-name', setvars(vpnserver_endpoint='vpn_server.example.org'),
+     'server: vpnserver_endpoint: vpn_server.example.org is not a host name or an IPv4 address'),
+    # MTUs of the server and of every client host
+    ('server-mtu-too-large', server_vars(vpnserver_mtu=70000), 'server: vpnserver_mtu: 70000 is not within 1280-65535'),
+    ('server-mtu-trailing-newline', server_vars(vpnserver_mtu='1420\n'),
+     r"server: vpnserver_mtu: '1420\\n' is not a whole number"),
+    ('client-mtu-not-a-number', host_vars('h2', vpnclient_mtu='abc'), 'h2: vpnclient_mtu: abc is not a whole number'),
+    ('client-mtu-too-small', host_vars('h1', vpnclient_mtu=1000), 'h1: vpnclient_mtu: 1000 is not within 1280-65535'),
+    ('researcher-mtu-trailing-newline', server_vars(vpnclient_mtu='1420\n'),
+     r"server: vpnclient_mtu: '1420\\n' is not a whole number"),
+    # this machine's engine has the default bridge 172.17.0.0/16
+    ('network-overlaps-docker-bridge',
+     address_plan('172.16.0.0/12', '172.20.0.1', '172.20.0.0/16', '172.21.0.0/16', '172.22.0.0/16'),
+     'server: vpnserver_network 172.16.0.0/12 overlaps the Docker network bridge (172.17.0.0/16) on server'),
+    ('network-not-private',
+     address_plan('11.220.0.0/14', '11.220.0.1', '11.220.0.0/16', '11.221.0.0/16', '11.222.0.0/16'),
+     'server: vpnserver_network 11.220.0.0/14 is not a private network: use one inside 10.0.0.0/8, '
+     '172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10'),
+    # exactly one researcher
+    ('researcher-group-empty', lambda i: i['all']['children']['researcher'].update(hosts={}),
+     'group researcher: needs exactly one host, has 0'),
+    ('two-researchers', lambda i: i['all']['children']['researcher']['hosts'].update(h2={}),
+     'group researcher: needs exactly one host, has 2 (server, h2)'),
+    # the server's own address takes a place in the management pool; extra peers count too
+    ('pool-full-with-server-address',
+     address_plan('10.220.0.0/14', '10.220.0.2', '10.220.0.0/29', '10.221.0.0/16', '10.222.0.0/16',
+                  vpnserver_extra_peers=[{'name': 'laptop%d' % n} for n in range(5)]),
+     'server: vpnserver_pools.management: 10.220.0.0/29 has room for 4 peers, the inventory declares 5 '
+     '(vpnserver_address 10.220.0.2 takes one of its addresses)'),
+    # one machine under two inventory names
+    ('same-machine-local-and-127.0.0.1', h2_gui(ansible_connection='ssh', ansible_host='127.0.0.1', port=8888),
+     'h2: node_instances[0] (h2).gui.port: tcp/8888 on machine localhost is already taken by server: '
+     'researcher_jupyter_port'),
+    ('same-machine-localhost-port-22',
+     h2_gui(ansible_connection='ssh', ansible_host='LOCALHOST', ansible_port=22, port=6006),
+     'h2: node_instances[0] (h2).gui.port: tcp/6006 on machine localhost is already taken by server: '
+     'researcher_tensorboard_port'),
+    ('same-ansible-host-in-other-case',
+     both(host_vars('h1', ansible_connection='ssh', ansible_host='Hospital.Example', ansible_ssh_common_args=NO_SSH),
+          h2_gui(ansible_connection='ssh', ansible_host='hospital.example', ansible_ssh_common_args=NO_SSH)),
+     'h2: node_instances[0] (h2) (gui_base_port + 0): tcp/8443 on machine hospital.example is already taken by '
+     'h1: node_instances[0] (h1-a) (gui_base_port + 0)'),
+    # forward rules of the server, turned into iptables ACCEPT rules
+    ('forward-rule-without-arrow', setvars(vpnserver_forward_allow_extra=['10.221.0.0/16']),
+     FORWARD + "'10.221.0.0/16' has no '>': write SRC>DST or SRC>DST:PROTO/PORT"),
+    ('forward-rule-host-bits', setvars(vpnserver_forward_allow_extra=['10.221.0.1/16>10.222.0.0/16']),
+     FORWARD + "'10.221.0.1/16>10.222.0.0/16': the source: '10.221.0.1/16' is not an IPv4 network"),
+    ('forward-rule-outside-network', setvars(vpnserver_forward_allow_extra=['10.221.0.0/16>192.168.1.0/24']),
+     FORWARD + "'10.221.0.0/16>192.168.1.0/24': the destination 192.168.1.0/24 is outside vpnserver_network"),
+    ('forward-rule-protocol', setvars(vpnserver_forward_allow_extra=['10.221.0.0/16>10.222.0.0/16:icmp/8']),
+     FORWARD + "'10.221.0.0/16>10.222.0.0/16:icmp/8': after ':' give PROTO/PORT"),
+    ('forward-rule-no-source', setvars(vpnserver_forward_allow_extra=['>10.222.0.0/16:tcp/8080']),
+     FORWARD + "'>10.222.0.0/16:tcp/8080' needs one source and one destination"),
+    ('forward-rules-not-a-list', setvars(vpnserver_forward_allow_extra='10.221.0.0/16>10.222.0.0/16'),
+     'server: vpnserver_forward_allow_extra: must be a list of rules'),
+    # federation_name: valid, and one federation per inventory
+    ('federation-name-uppercase', setvars(federation_name='Fbm'), "server: federation_name 'Fbm' " + FEDERATION_RULE),
+    ('federation-name-trailing-newline', setvars(federation_name='fbm\n'),
+     r"h1: federation_name 'fbm\\n' " + FEDERATION_RULE),
+    ('federation-name-too-long', setvars(federation_name='f' * 33), "h2: federation_name '%s' must be" % ('f' * 33)),
+    ('federation-name-differs', host_vars('h2', federation_name='other'),
+     "h2: federation_name 'other' differs from 'fbm' on server"),
+    ('federation-name-only-on-server', server_vars(federation_name='alpha'),
+     "h1: federation_name 'fbm' differs from 'alpha' on server"),
+    # keys and names that only look right
+    ('instance-name-trailing-newline', lambda i: h1(i, 1).update(name='h1-b\n'), 'h1: node_instances[1].name: peer name'),
+    ('extra-peer-zero-key', setvars(vpnserver_extra_peers=[{'name': 'laptop', 'public_key': 'A' * 43 + '='}]),
+     'vpnserver_extra_peers[0]: public_key of laptop is not a WireGuard key'),
+    ('extra-peer-non-canonical-key', setvars(vpnserver_extra_peers=[{'name': 'laptop', 'public_key': NON_CANONICAL_KEY}]),
+     'vpnserver_extra_peers[0]: public_key of laptop is not a WireGuard key'),
+    ('extra-peer-key-trailing-newline', setvars(vpnserver_extra_peers=[{'name': 'laptop', 'public_key': KEY + '\n'}]),
+     'vpnserver_extra_peers[0]: public_key of laptop is not a WireGuard key'),
 ]
 
 
@@ -152,8 +270,14 @@ def results(tmp_path_factory):
     return dict(zip([c[0] for c in CASES] + ['valid'], outcomes))
 
 
-def test_at_least_twenty_malformed_inventories():
-    assert len(CASES) >= 20
+def test_at_least_fifty_five_malformed_inventories():
+    assert len(CASES) >= 55
+    assert len(set(c[0] for c in CASES)) == len(CASES)
+
+
+def test_the_non_canonical_key_is_the_same_key_spelled_otherwise():
+    assert NON_CANONICAL_KEY != KEY
+    assert base64.b64decode(NON_CANONICAL_KEY, validate=True) == base64.b64decode(KEY)
 
 
 def test_the_valid_inventory_passes_validation(results):
