@@ -4,12 +4,15 @@ import json
 import os
 import sys
 
+from unittest import mock
+
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, '.collections'))
 
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
+from ansible.parsing.dataloader import DataLoader  # noqa: E402
 
 # RFC 7748 section 6.1 (Alice): X25519 private and public key.
 RFC7748_PRIVATE = 'dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo='
@@ -30,4 +33,21 @@ def invoke(capsys, module, args, check_mode=False, diff=False):
 def run_module(capsys):
     def runner(module, args, check_mode=False, diff=False):
         return invoke(capsys, module, args, check_mode, diff)
+    return runner
+
+
+@pytest.fixture
+def run_action():
+    """run_action(ActionModule, args, secrets=None, check_mode=False) -> result dict.
+
+    In-process, with a real DataLoader holding the run's vault secrets as ansible-playbook
+    gives them ([(vault_id, VaultSecret)], or none) and a stand-in task and connection.
+    """
+    def runner(action_class, args, secrets=None, check_mode=False):
+        loader = DataLoader()
+        if secrets:
+            loader.set_vault_secrets(secrets)
+        task = mock.MagicMock(args=args, check_mode=check_mode, async_val=0, action='federated.vpn.test')
+        action = action_class(task, mock.MagicMock(), mock.MagicMock(), loader, mock.MagicMock(), mock.MagicMock())
+        return action.run(task_vars={})
     return runner
