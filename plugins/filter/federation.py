@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: federated.vpn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters federation_labels and federation_clashes: which federation a container belongs to.
+
+Documented in federation_labels.yml and federation_clashes.yml beside this file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import posixpath
+
+LABEL_FEDERATION = 'federated-vpn.federation'
+LABEL_STATE = 'federated-vpn.state'
+
+
+def federation_labels(name, state):
+    """The labels every container of federation name, serving state, carries."""
+    return {LABEL_FEDERATION: str(name), LABEL_STATE: str(state)}
+
+
+def _inside(path, directory):
+    path, directory = posixpath.normpath(path), posixpath.normpath(directory)
+    return path == directory or path.startswith(directory.rstrip('/') + '/')
+
+
+def _owner(container, claim, federation):
+    """None if the container is this federation's, else who it belongs to."""
+    labels = container.get('Labels') or {}
+    if LABEL_FEDERATION in labels or LABEL_STATE in labels:
+        if labels.get(LABEL_FEDERATION) == federation and labels.get(LABEL_STATE) == claim['state']:
+            return None
+        return 'federation %s (state %s)' % (labels.get(LABEL_FEDERATION, '?'), labels.get(LABEL_STATE, '?'))
+    # made before containers were labelled: ours if it serves our state directory
+    sources = [m.get('Source', '') for m in container.get('Mounts') or [] if m.get('Type') == 'bind']
+    if any(_inside(source, claim['state']) for source in sources):
+        return None
+    return 'no federation of this collection (no %s label; it mounts %s)' % (
+        LABEL_FEDERATION, ', '.join(sources) or 'nothing')
+
+
+def federation_clashes(containers, claims, federation, host='this host'):
+    """One message per claimed container name that another federation's container holds.
+
+    containers: docker_host_info's verbose container list; claims: [{name, state}].
+    """
+    by_name = {}
+    for container in containers or []:
+        for name in container.get('Names') or []:
+            by_name[name.lstrip('/')] = container
+    problems = []
+    for claim in claims:
+        container = by_name.get(claim['name'])
+        owner = _owner(container, claim, federation) if container else None
+        if owner:
+            problems.append(
+                '%s: container %s belongs to %s, not to this inventory\'s federation %s (state %s). '
+                'Nothing was changed on %s. Give this inventory its own federation_name (container names '
+                'and state directories follow it), or remove the other federation first.'
+                % (host, claim['name'], owner, federation, claim['state'], host))
+    return problems
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'federation_labels': federation_labels, 'federation_clashes': federation_clashes}

@@ -1,0 +1,41 @@
+"""Which federation a container belongs to (labels, or for unlabelled containers the state
+directory they mount)."""
+from ansible_collections.federated.vpn.plugins.filter.federation import federation_clashes, federation_labels
+
+STATE = '/var/lib/federated-vpn/server'
+
+
+def container(name, labels=None, mounts=()):
+    return {'Names': ['/' + name], 'Labels': labels,
+            'Mounts': [{'Type': 'bind', 'Source': source, 'Destination': '/x'} for source in mounts]}
+
+
+CLAIM = [{'name': 'fbm-vpnserver', 'state': STATE}]
+
+
+def test_free_name_and_own_container_are_fine():
+    assert federation_clashes([], CLAIM, 'fbm') == []
+    assert federation_clashes([container('fbm-vpnserver', federation_labels('fbm', STATE))], CLAIM, 'fbm') == []
+    # a name that only contains the wanted one (the engine's name filter matches substrings)
+    assert federation_clashes([container('fbm-vpnserver-old', {'x': 'y'})], CLAIM, 'fbm') == []
+
+
+def test_another_state_directory_is_another_federation():
+    other = container('fbm-vpnserver', federation_labels('fbm', '/tmp/test/server'))
+    problems = federation_clashes([other], CLAIM, 'fbm', 'vpn')
+    assert len(problems) == 1
+    assert problems[0].startswith('vpn: container fbm-vpnserver belongs to federation fbm (state /tmp/test/server)')
+    assert 'federation_name' in problems[0] and 'Nothing was changed on vpn' in problems[0]
+
+
+def test_another_name_is_another_federation():
+    other = container('fbm-vpnserver', federation_labels('lab', STATE))
+    assert 'federation lab' in federation_clashes([other], CLAIM, 'fbm')[0]
+
+
+def test_unlabelled_containers_are_ours_only_if_they_serve_our_state():
+    assert federation_clashes([container('fbm-vpnserver', None, [STATE])], CLAIM, 'fbm') == []
+    assert federation_clashes([container('fbm-vpnserver', {}, [STATE + '/sub'])], CLAIM, 'fbm') == []
+    foreign = federation_clashes([container('fbm-vpnserver', {}, [STATE + '-other', '/srv'])], CLAIM, 'fbm')
+    assert 'no federation of this collection' in foreign[0] and STATE + '-other' in foreign[0]
+    assert 'mounts nothing' in federation_clashes([container('fbm-vpnserver')], CLAIM, 'fbm')[0]
