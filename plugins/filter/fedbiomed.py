@@ -18,20 +18,21 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{2,62}$')
+NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{2,62}')  # matched in full: no trailing newline
 DATA_TYPES = ('csv', 'default', 'mednist', 'images', 'medical-folder', 'custom')
 
 
 def _name(item, what):
     name = item.get('name') if isinstance(item, dict) else None
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise AnsibleFilterError('%s name %r: 3-63 letters, digits, ".", "_" or "-"' % (what, name))
     return name
 
 
 def _container_path(item):
     path = item.get('path')
-    if not isinstance(path, str) or not path.startswith('/') or path.rstrip('/') == '':
+    if (not isinstance(path, str) or not path.startswith('/') or path.rstrip('/') == ''
+            or any(char in path for char in '\n\r\t\0')):
         raise AnsibleFilterError('dataset %s: path %r must be an absolute path on the host' % (item.get('name'), path))
     return '/data/%s/%s' % (item['name'], posixpath.basename(path.rstrip('/')))
 

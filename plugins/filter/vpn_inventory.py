@@ -18,7 +18,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
-from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation
+from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation, port_number
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
 
 CLIENT_GROUPS = (('researcher', 'researcher'), ('nodes', 'node'))
@@ -69,14 +69,9 @@ def _net(value, var, errors):
 
 
 def _port(value, var, errors):
-    try:
-        port = int(value)
-    except (TypeError, ValueError):
-        errors.append('%s: %r is not a port number' % (var, value))
-        return None
-    if str(port) != str(value).strip() or not 1 <= port <= 65535:
+    port = port_number(value)
+    if port is None:
         errors.append('%s: %r is not a port number (1-65535)' % (var, value))
-        return None
     return port
 
 

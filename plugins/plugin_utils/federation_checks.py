@@ -28,7 +28,11 @@ SECURITY_BOOLS = ('training_plan_approval', 'allow_default_training_plans', 'sec
                   'force_secure_aggregation', 'allow_preprocessing', 'allow_federated_analytics')
 GUI_KEYS = ('enabled', 'admin_email', 'admin_password', 'port', 'server_name', 'certificate', 'private_key')
 DEFAULT_PASSWORDS = ('admin', 'administrator', 'password')
-EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+$')
+EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+')  # matched in full
+# nginx server names the gui role writes into its configuration: host names, "*.domain",
+# ".domain"; nothing that could end the directive (";", "{", a newline)
+_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+SERVER_NAME_RE = re.compile(r'(?:\*\.|\.)?%s(?:\.%s)*' % (_LABEL, _LABEL))
 BOOL_STRINGS = ('true', 'false', 'yes', 'no', '1', '0', 'on', 'off')
 LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
 
@@ -41,11 +45,11 @@ def _truthy(value):
     return value is True or str(value).strip().lower() in ('true', 'yes', '1', 'on')
 
 
-def _port(value):
-    try:
-        port = int(str(value).strip())
-    except (TypeError, ValueError):
+def port_number(value):
+    """The port if value is 1-65535 as a number or as digits with nothing around them, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not re.fullmatch(r'[0-9]{1,5}', str(value)):
         return None
+    port = int(value)
     return port if 1 <= port <= 65535 else None
 
 
@@ -83,7 +87,7 @@ class Ports(object):
         self.claims = {}
 
     def claim(self, machine, proto, value, owner):
-        port = _port(value)
+        port = port_number(value)
         if port is None:
             self.errors.append('%s: %r is not a port number (1-65535)' % (owner, value))
             return
@@ -153,13 +157,18 @@ def _check_gui(where, gui, errors):
     if not _truthy(gui.get('enabled', False)):
         return False
     email = str(gui.get('admin_email') or '')
-    if not EMAIL_RE.match(email) or email == 'admin@fedbiomed.gui':
+    if not EMAIL_RE.fullmatch(email) or email == 'admin@fedbiomed.gui':
         errors.append('%s.gui.admin_email: %r must be an e-mail address, not Fed-BioMed\'s admin@fedbiomed.gui'
                       % (where, email))
     password = str(gui.get('admin_password') or '')
     if len(password) < 10 or password.lower() in DEFAULT_PASSWORDS:
         # never echo the password
         errors.append('%s.gui.admin_password: needs 10 characters or more and not a default password' % where)
+    names = gui.get('server_name')
+    if names is not None and (not isinstance(names, str)
+                              or not all(SERVER_NAME_RE.fullmatch(name) for name in names.split(' '))):
+        errors.append('%s.gui.server_name: %r must be host names separated by single spaces '
+                      '(gui.hospital-a.example.org, *.hospital-a.example.org)' % (where, names))
     if ('certificate' in gui) != ('private_key' in gui):
         errors.append('%s.gui: certificate and private_key go together (or neither, for a self-signed one)' % where)
     for key in ('certificate', 'private_key'):
@@ -182,7 +191,7 @@ def _check_instance(host, hv, index, inst, gui_ports, errors):
         _check_plan_file('%s.training_plans[%d]' % (where, index2), item, errors)
     if 'gui' in inst and _check_gui(where, inst['gui'], errors):
         base = hv.get('gui_base_port', ROLE_DEFAULTS['gui_base_port'])
-        default_port = _port(base) + index if _port(base) else base
+        default_port = port_number(base) + index if port_number(base) else base
         gui_ports.append((inst['gui'].get('port', default_port),
                           '%s.gui.port' % where if 'port' in inst['gui'] else '%s (gui_base_port + %d)' % (where, index)))
 

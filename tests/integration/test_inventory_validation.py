@@ -240,6 +240,13 @@ CASES = [
      'vpnserver_extra_peers[0]: public_key of laptop is not a WireGuard key'),
     ('extra-peer-key-trailing-newline', setvars(vpnserver_extra_peers=[{'name': 'laptop', 'public_key': KEY + '\n'}]),
      'vpnserver_extra_peers[0]: public_key of laptop is not a WireGuard key'),
+    # values that would end up inside files the roles write
+    ('dataset-name-trailing-newline', lambda i: h1(i)['datasets'][0].update(name='cohort\n'),
+     r"h1: node_instances[0] (h1-a).datasets[0]: dataset name 'cohort\\n'"),
+    ('gui-server-name-injection', gui(server_name='gui.h1.example; return 200'),
+     "gui.server_name: 'gui.h1.example; return 200' must be host names"),
+    ('endpoint-port-trailing-newline', setvars(vpnserver_endpoint_port='51820\n'),
+     r"vpnserver_endpoint_port: '51820\\n' is not a port number"),
 ]
 
 

@@ -341,3 +341,42 @@ def test_the_python_default_is_the_roles_default():
     path = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'federation', 'defaults', 'main.yml')
     with open(path) as handle:
         assert yaml.safe_load(handle)['federation_name'] == FEDERATION_DEFAULT
+
+
+# ------------------------------------------- values that would end up inside files
+
+def instance(**values):
+    base = {'name': 'n1-a', 'datasets': [{'name': 'cohort', 'path': '/srv/cohort.csv', 'tags': ['cohort']}],
+            'gui': {'enabled': True, 'admin_email': 'it@x.example', 'admin_password': 'long-password'}}
+    for key, value in values.items():
+        if key in ('dataset', 'gui'):
+            (base['datasets'][0] if key == 'dataset' else base['gui']).update(value)
+        else:
+            base[key] = value
+    return {'node_instances': [base]}
+
+
+@pytest.mark.parametrize('change, message', [
+    (dict(dataset={'name': 'cohort\n'}), "dataset name 'cohort\\n'"),
+    (dict(dataset={'path': '/srv/cohort.csv\n/etc'}), 'must be an absolute path'),
+    (dict(training_plans=[{'name': 'plan-a\n', 'file': '/etc/hostname'}]), "training plan name 'plan-a\\n'"),
+    (dict(gui={'server_name': 'gui.x.example; return 200'}), 'gui.server_name'),
+    (dict(gui={'server_name': 'gui.x.example\n'}), 'gui.server_name'),
+    (dict(gui={'server_name': 'a.example  b.example'}), 'gui.server_name'),
+    (dict(gui={'admin_email': 'it@x.example\n'}), 'gui.admin_email'),
+    (dict(gui={'port': '8443\n'}), "'8443\\n' is not a port number"),
+])
+def test_nothing_from_an_instance_can_add_lines_to_a_file(change, message):
+    errors = errors_of(n1=instance(**change))
+    assert len(errors) == 1 and message in errors[0], errors
+
+
+@pytest.mark.parametrize('names', ['gui.x.example', 'gui.x.example gui.y.example', '*.x.example', '.x.example'])
+def test_good_server_names(names):
+    assert errors_of(n1=instance(gui={'server_name': names})) == []
+
+
+@pytest.mark.parametrize('var', ['port', 'endpoint_port'])
+@pytest.mark.parametrize('value', ['51820\n', ' 51820', '5182O', True])
+def test_server_ports_are_numbers_and_nothing_else(var, value):
+    assert any(("vpnserver_%s: %r is not a port number" % (var, value)) in e for e in errors_of({var: value}))
