@@ -11,7 +11,8 @@ import tarfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 GALAXY = os.path.join(os.path.dirname(sys.executable), 'ansible-galaxy')
-MARKER = 'DECOY-SECRET-7f3a'
+# made at run time, so that this file (which is shipped) does not hold it
+MARKER = '-'.join(['DECOY', 'SECRET', '7f3a'])
 DECOYS = [
     'backups/vpnserver-vpn-20261130.backup', 'backups/latest', 'inventories/local/backups/old.tar.gz',
     'server-state.tgz', 'vpn.tar', 'roles/vpnserver/files/server.key', 'inventories/example/files/gui.key',
