@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: federated.vpn contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters federation_labels and federation_clashes: which federation a container belongs to.
+"""Filters federation_labels, federation_claims and federation_clashes: which federation a
+container belongs to.
 
-Documented in federation_labels.yml and federation_clashes.yml beside this file.
+Documented in federation_labels.yml, federation_claims.yml and federation_clashes.yml beside this file.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,6 +20,13 @@ LABEL_STATE = 'federated-vpn.state'
 def federation_labels(name, state):
     """The labels every container of federation name, serving state, carries."""
     return {LABEL_FEDERATION: str(name), LABEL_STATE: str(state)}
+
+
+def federation_claims(names, prefixes, state):
+    """The containers <prefix><name> a role wants, for each prefix (one, or a list) and name,
+    each serving state, as claim.yml takes them."""
+    prefixes = [prefixes] if isinstance(prefixes, str) else prefixes
+    return [{'name': '%s%s' % (prefix, name), 'state': str(state)} for prefix in prefixes for name in names]
 
 
 def _inside(path, directory):
@@ -65,4 +73,5 @@ def federation_clashes(containers, claims, federation, host='this host'):
 
 class FilterModule(object):
     def filters(self):
-        return {'federation_labels': federation_labels, 'federation_clashes': federation_clashes}
+        return {'federation_labels': federation_labels, 'federation_claims': federation_claims,
+                'federation_clashes': federation_clashes}

@@ -39,3 +39,10 @@ def test_unlabelled_containers_are_ours_only_if_they_serve_our_state():
     foreign = federation_clashes([container('fbm-vpnserver', {}, [STATE + '-other', '/srv'])], CLAIM, 'fbm')
     assert 'no federation of this collection' in foreign[0] and STATE + '-other' in foreign[0]
     assert 'mounts nothing' in federation_clashes([container('fbm-vpnserver')], CLAIM, 'fbm')[0]
+
+
+def test_claims_of_prefixed_names():
+    from ansible_collections.federated.vpn.plugins.filter.federation import federation_claims
+    assert federation_claims(['h1-a', 'h1-b'], 'fbm-node-', '/srv/nodes') == [
+        {'name': 'fbm-node-h1-a', 'state': '/srv/nodes'}, {'name': 'fbm-node-h1-b', 'state': '/srv/nodes'}]
+    assert federation_claims([], 'fbm-vpn-', '/srv/peers') == []
