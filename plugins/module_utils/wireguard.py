@@ -235,6 +235,16 @@ _HOST_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
 HOSTNAME_RE = re.compile(r'(?=.{1,253}\Z)%s(?:\.%s)*\.?' % (_HOST_LABEL, _HOST_LABEL))
 
 
+def is_loopback_host(host):
+    """Whether host (a name or an IP address, IPv6 possibly in brackets) is this machine's loopback."""
+    if host.lower().rstrip('.') in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip('[]')).is_loopback
+    except ValueError:
+        return False
+
+
 def endpoint_host_problem(host):
     """Why clients could not dial host as the VPN server's endpoint, or None if they can.
 
@@ -257,7 +267,7 @@ def endpoint_host_problem(host):
         if ip.is_unspecified or ip.is_multicast or ip == ipaddress.IPv4Address('255.255.255.255'):
             return 'is not an address clients can dial'
         return None
-    if host.lower().rstrip('.') in LOOPBACK_NAMES:
+    if is_loopback_host(host):
         return 'is a loopback name, which containers cannot reach the server at'
     if not HOSTNAME_RE.fullmatch(host):
         return 'is not a host name or an IPv4 address'

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
 import os
 import re
 
@@ -31,8 +30,7 @@ DEFAULT_PASSWORDS = ('admin', 'administrator', 'password')
 EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+')  # matched in full
 # nginx server names the gui role writes into its configuration: host names, "*.domain",
 # ".domain"; nothing that could end the directive (";", "{", a newline)
-_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
-SERVER_NAME_RE = re.compile(r'(?:\*\.|\.)?%s(?:\.%s)*' % (_LABEL, _LABEL))
+SERVER_NAME_RE = re.compile(r'(?:\*\.|\.)?' + wg.HOSTNAME_RE.pattern)
 BOOL_STRINGS = ('true', 'false', 'yes', 'no', '1', '0', 'on', 'off')
 LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
 
@@ -53,15 +51,6 @@ def port_number(value):
     return port if 1 <= port <= 65535 else None
 
 
-def _is_loopback(address):
-    if address in wg.LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(address.strip('[]')).is_loopback
-    except ValueError:
-        return False
-
-
 def machine_of(host, hv):
     """Hosts reached at the same address (or all local ones) share one machine's ports.
 
@@ -73,7 +62,7 @@ def machine_of(host, hv):
     if str(hv.get('ansible_connection') or '') in LOCAL_CONNECTIONS:
         return 'localhost'
     address = str(hv.get('ansible_host') or host).strip().lower().rstrip('.')
-    if not _is_loopback(address):
+    if not wg.is_loopback_host(address):
         return address
     port = str(hv.get('ansible_port') or '22').strip()
     return 'localhost' if port == '22' else 'localhost:%s' % port
