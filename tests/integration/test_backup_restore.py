@@ -12,14 +12,14 @@ import io
 import json
 import os
 import stat
-import subprocess
 import sys
 import tarfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+from local_playbooks import ROOT, local_inventory, run_playbook
+
 sys.path.insert(0, os.path.join(ROOT, '.collections'))
 
 from ansible.parsing.vault import VaultLib, VaultSecret  # noqa: E402
@@ -27,8 +27,6 @@ from ansible.parsing.vault import VaultLib, VaultSecret  # noqa: E402
 from ansible_collections.federated.vpn.plugins.module_utils import peer_registry as reg  # noqa: E402
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg  # noqa: E402
 
-PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-STATE_VARS = ('vpnserver_state_dir', 'vpnclient_state_dir', 'node_state_dir', 'researcher_state_dir')
 PASSWORD = b'correct horse battery staple'
 MEMBERS = ['peers.json', 'server.key', 'settings.json', 'wg0.conf']
 # what the inventory below makes the role write (roles/vpnserver/vars/main.yml)
@@ -49,16 +47,7 @@ RESTORE_TASKS = '''- hosts: vpnserver
 
 
 def base_inventory(tmp):
-    """The inventory shape of test_inventory_validation.py: valid, every state under tmp."""
-    state = dict((var, os.path.join(tmp, 'state', var)) for var in STATE_VARS)
-    return {'all': {
-        'vars': dict(state, ansible_connection='local', ansible_python_interpreter=sys.executable,
-                     vpnserver_endpoint='192.0.2.10', container_host_image_source='local'),
-        'children': {
-            'vpnserver': {'hosts': {'server': {}}},
-            'researcher': {'hosts': {'server': {}}},
-            'nodes': {'hosts': {'h1': {'node_instances': [{'name': 'h1-a'}]}}},
-        }}}
+    return local_inventory(tmp, {'h1': {'node_instances': [{'name': 'h1-a'}]}})
 
 
 def server_files(settings=None, peers=None):
@@ -142,19 +131,10 @@ class Case:
         return os.path.join(self.tmp, *parts)
 
     def run(self, playbook, *args, env=None):
-        inventory = self.path('hosts.json')
-        with open(inventory, 'w') as handle:
-            json.dump(self.inventory, handle)
-        full_env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
-                        ANSIBLE_FORCE_COLOR='0', ANSIBLE_LOCALHOST_WARNING='0', TMPDIR=self.tmpdir)
-        # only the password a case gives counts
-        full_env.pop('ANSIBLE_VAULT_PASSWORD_FILE', None)
-        full_env.update(env or {})
-        if not os.path.isabs(playbook):
-            playbook = os.path.join(ROOT, 'playbooks', playbook)
-        proc = subprocess.run([PLAYBOOK_BIN, '-i', inventory, playbook] + list(args),
-                              cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300)
-        return proc
+        # only the vault password a case gives counts
+        base = dict((k, v) for k, v in os.environ.items() if k != 'ANSIBLE_VAULT_PASSWORD_FILE')
+        return run_playbook(self.inventory, self.path('hosts.json'), playbook, args,
+                            env=dict(base, TMPDIR=self.tmpdir, **(env or {})))
 
     def leftovers(self):
         """Working directories the roles left in this case's TMPDIR."""

@@ -6,41 +6,29 @@ Hosts use the local connection and keep their state under a temporary directory,
 was created. The cases run concurrently (each is a separate ansible-playbook).
 """
 import base64
-import json
 import os
 import re
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+from local_playbooks import local_inventory, run_playbook
+
 KEY = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
-STATE_VARS = ('vpnserver_state_dir', 'vpnclient_state_dir', 'node_state_dir', 'researcher_state_dir')
 
 
 def base_inventory(tmp):
-    state = dict((var, os.path.join(tmp, 'state', var)) for var in STATE_VARS)
     plan = os.path.join(tmp, 'plan.py')
     with open(plan, 'w') as handle:
         handle.write('# a training plan\n')
-    return {'all': {
-        'vars': dict(state, ansible_connection='local', ansible_python_interpreter=sys.executable,
-                     vpnserver_endpoint='192.0.2.10', container_host_image_source='local'),
-        'children': {
-            'vpnserver': {'hosts': {'server': {}}},
-            'researcher': {'hosts': {'server': {}}},
-            'nodes': {'hosts': {
-                'h1': {'node_instances': [
-                    {'name': 'h1-a', 'datasets': [{'name': 'cohort', 'path': '/srv/cohort.csv', 'tags': ['cohort']}],
-                     'training_plans': [{'name': 'plan-a', 'file': plan}],
-                     'gui': {'enabled': True, 'admin_email': 'it@h1.example', 'admin_password': 'long-password-1'}},
-                    {'name': 'h1-b', 'security': {'minimum_samples': 5}}]},
-                'h2': {},
-            }},
-        }}}
+    return local_inventory(tmp, {
+        'h1': {'node_instances': [
+            {'name': 'h1-a', 'datasets': [{'name': 'cohort', 'path': '/srv/cohort.csv', 'tags': ['cohort']}],
+             'training_plans': [{'name': 'plan-a', 'file': plan}],
+             'gui': {'enabled': True, 'admin_email': 'it@h1.example', 'admin_password': 'long-password-1'}},
+            {'name': 'h1-b', 'security': {'minimum_samples': 5}}]},
+        'h2': {},
+    })
 
 
 def nodes(inv):
@@ -259,13 +247,7 @@ def run_case(tmp_root, case):
     inv = base_inventory(tmp)
     if change:
         change(inv)
-    inventory = os.path.join(tmp, 'hosts.json')
-    with open(inventory, 'w') as handle:
-        json.dump(inv, handle)
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_FORCE_COLOR='0', ANSIBLE_LOCALHOST_WARNING='0')
-    proc = subprocess.run([PLAYBOOK_BIN, '-i', inventory, os.path.join(ROOT, 'playbooks', playbook)] + args,
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    proc = run_playbook(inv, os.path.join(tmp, 'hosts.json'), playbook, args)
     return proc, os.path.exists(os.path.join(tmp, 'state'))
 
 
