@@ -71,8 +71,8 @@ def training_plan_spec(item):
 
 def smoke_rounds_of(node_id, experiments):
     """Per smoke experiment, the rounds a node trained in (from the smoke report)."""
-    return dict((name, sorted(int(r) for r, nodes in result.get('trained_per_round', {}).items() if node_id in nodes))
-                for name, result in sorted(experiments.items()))
+    return dict((name, sorted(int(r) for r, nodes in result['trained_per_round'].items() if node_id in nodes))
+                for name, result in sorted(experiments.items()) if 'trained_per_round' in result)
 
 
 class FilterModule(object):

@@ -27,6 +27,15 @@ def held_out():
     return x[SAMPLES - HELD_OUT:], y[SAMPLES - HELD_OUT:]
 
 
+def training_rows(parts, part=None):
+    """Node PART's rows (of PARTS), or the rows of every node: features, then the label."""
+    import numpy as np
+    x, y = problem()
+    rows = (SAMPLES - HELD_OUT) // parts
+    start, stop = (0, parts * rows) if part is None else (part * rows, (part + 1) * rows)
+    return np.concatenate([x[start:stop], y[start:stop].reshape(-1, 1)], axis=1)
+
+
 def main():
     import numpy as np
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -34,13 +43,10 @@ def main():
     parser.add_argument('--part', type=int, required=True)
     parser.add_argument('--parts', type=int, required=True)
     args = parser.parse_args()
-    x, y = problem()
-    rows = (SAMPLES - HELD_OUT) // args.parts
-    start = args.part * rows
-    block = np.concatenate([x[start:start + rows], y[start:start + rows].reshape(-1, 1)], axis=1)
+    block = training_rows(args.parts, args.part)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     np.savetxt(args.out, block, delimiter=',')
-    print(json.dumps({'rows': int(rows), 'path': args.out}))
+    print(json.dumps({'rows': len(block), 'path': args.out}))
 
 
 if __name__ == '__main__':

@@ -44,6 +44,8 @@ def test_smoke_rounds_of():
     experiments = {'torch': {'trained_per_round': {'0': ['A', 'B'], '1': ['A']}}, 'perc': {'trained_per_round': {}}}
     assert smoke_rounds_of('A', experiments) == {'perc': [], 'torch': [0, 1]}
     assert smoke_rounds_of('B', experiments) == {'perc': [], 'torch': [0]}
+    # analytics and refusal probes train no rounds: they are left out
+    assert smoke_rounds_of('A', dict(experiments, mean={'max_abs_error': 0.0})) == {'perc': [], 'torch': [0, 1]}
 
 
 def test_status_rows_and_table_hide_secrets():
