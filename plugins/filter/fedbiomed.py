@@ -57,8 +57,8 @@ def dataset_spec(item):
     description = item.get('description') or name
     if len(description) < 3:
         raise AnsibleFilterError('dataset %s: description needs at least 3 characters' % name)
-    return {'name': name, 'path': _container_path(item), 'data_type': data_type, 'tags': sorted(tags),
-            'description': description}
+    return {'name': name, 'path': _container_path(item), 'source': item['path'].rstrip('/'), 'data_type': data_type,
+            'tags': sorted(tags), 'description': description}
 
 
 def training_plan_spec(item):

@@ -124,6 +124,23 @@ def _check_items(where, key, items, spec, errors):
     return [i for i in items if isinstance(i, dict)]
 
 
+def _check_dataset_tags(where, items, errors):
+    # Fed-BioMed refuses a dataset whose tags contain, or are contained in, another's of the
+    # same node: a researcher's search by tags could not tell them apart
+    specs = []
+    for index, item in enumerate(items):
+        try:
+            specs.append((index, dataset_spec(item)))
+        except AnsibleFilterError:
+            continue  # reported by _check_items
+    for position, (index, spec) in enumerate(specs):
+        for index2, spec2 in specs[position + 1:]:
+            if set(spec['tags']) <= set(spec2['tags']) or set(spec2['tags']) <= set(spec['tags']):
+                errors.append('%s.datasets[%d].tags: %s conflict with datasets[%d] (%s) tags %s: one contains the '
+                              'other, which Fed-BioMed refuses on one node' % (where, index2, spec2['tags'], index,
+                                                                               spec['name'], spec['tags']))
+
+
 def _check_dataset_path(at, item, errors):
     # a bind mount of a relative or missing path would silently create an empty directory
     path = item.get('path')
@@ -173,8 +190,10 @@ def _check_instance(host, hv, index, inst, gui_ports, errors):
             errors.append('%s.%s: unknown key (known: %s)' % (where, key, ', '.join(INSTANCE_KEYS)))
     if 'security' in inst:
         _check_security(where, inst['security'], errors)
-    for index2, item in enumerate(_check_items(where, 'datasets', inst.get('datasets', []), dataset_spec, errors)):
+    datasets = _check_items(where, 'datasets', inst.get('datasets', []), dataset_spec, errors)
+    for index2, item in enumerate(datasets):
         _check_dataset_path('%s.datasets[%d]' % (where, index2), item, errors)
+    _check_dataset_tags(where, datasets, errors)
     for index2, item in enumerate(_check_items(where, 'training_plans', inst.get('training_plans', []),
                                                training_plan_spec, errors)):
         _check_plan_file('%s.training_plans[%d]' % (where, index2), item, errors)

@@ -135,6 +135,12 @@ CASES = [
      'h1: node_instances[0] (h1-a).datasets[0]: dataset cohort: path'),
     ('dataset-twice', lambda i: h1(i)['datasets'].append(dict(h1(i)['datasets'][0])),
      'datasets[1]: name cohort is declared twice'),
+    ('dataset-tags-contain-another', lambda i: h1(i)['datasets'].append(
+        {'name': 'cohort-2', 'path': '/srv/cohort-2.csv', 'tags': ['cohort', 'version2']}),
+     "h1: node_instances[0] (h1-a).datasets[1].tags: ['cohort', 'version2'] conflict with datasets[0] (cohort)"),
+    ('dataset-tags-equal', lambda i: h1(i)['datasets'].append(
+        {'name': 'cohort-2', 'path': '/srv/cohort-2.csv', 'tags': 'cohort'}),
+     "datasets[1].tags: ['cohort'] conflict with datasets[0] (cohort) tags ['cohort']"),
     ('plan-file-missing', lambda i: h1(i)['training_plans'][0].update(file='/nonexistent/plan.py'),
      'training_plans[0].file: /nonexistent/plan.py does not exist on the controller'),
     ('security-unknown', lambda i: h1(i, 1)['security'].update(secure_agregation=True),
