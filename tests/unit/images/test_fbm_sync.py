@@ -125,3 +125,33 @@ def test_failures_are_one_line_with_the_list_they_belong_to(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out == {'failed': True, 'msg': 'training plan "p": bad', 'changed': False, 'kind': 'training_plans'}
     assert fbm_sync.one_line(ValueError('FB322: first\nsecond')) == 'FB322: first'
+
+
+def node_root(tmp_path, monkeypatch, *items, managed=None):
+    """A node component as Fed-BioMed leaves it: config.ini naming the TinyDB file."""
+    monkeypatch.setattr(fbm_sync, 'ROOT', str(tmp_path))
+    for directory in ('etc', 'var'):
+        (tmp_path / directory).mkdir()
+    (tmp_path / 'etc' / 'config.ini').write_text('[default]\ndb = ../var/db_NODE_x.json\n')
+    (tmp_path / 'var' / 'db_NODE_x.json').write_text(json.dumps(
+        {'Datasets': dict((str(n), entry(i)) for n, i in enumerate(items))}))
+    fbm_sync.save_managed('datasets', managed if managed is not None else registered(*items)[1])
+
+
+def test_the_fast_path_sees_what_the_plan_sees(tmp_path, monkeypatch):
+    a = wanted('cohort-a', ['cohort', 'rig'])
+    node_root(tmp_path, monkeypatch, a)
+    assert fbm_sync.nothing_to_do({'datasets': [a]})
+    for change in ({'description': 'new'}, {'tags': ['cohort']}, {'source': '/elsewhere/cohort-a.csv'}):
+        assert not fbm_sync.nothing_to_do({'datasets': [dict(a, **change)]})
+    assert not fbm_sync.nothing_to_do({'datasets': []})
+
+
+def test_the_fast_path_leaves_conflicts_and_forgotten_names_to_the_full_run(tmp_path, monkeypatch):
+    a = wanted('cohort-a', ['cohort'])
+    node_root(tmp_path, monkeypatch, a, managed={})
+    assert not fbm_sync.nothing_to_do({'datasets': [a]})  # registered outside the inventory
+    b = wanted('cohort-b', ['cohort-b'])
+    (tmp_path / 'second').mkdir()
+    node_root(tmp_path / 'second', monkeypatch, b, managed={'cohort-b': {}, 'gone': {}})
+    assert not fbm_sync.nothing_to_do({'datasets': [b]})  # a name recorded but no longer registered
