@@ -2,9 +2,10 @@
 # Copyright: federated.vpn contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters federation_labels, federation_claims and federation_clashes: which federation a
-container belongs to.
+container belongs to; fedbiomed_downgrade: whether a run would move components to an older
+Fed-BioMed release than they run.
 
-Documented in federation_labels.yml, federation_claims.yml and federation_clashes.yml beside this file.
+Documented in the .yml file of each beside this file.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,8 +14,17 @@ __metaclass__ = type
 
 import posixpath
 
+from ansible.errors import AnsibleFilterError
+
+try:
+    from packaging.version import InvalidVersion, Version
+except ImportError:  # ansible-core requires packaging; this keeps a clear message if not
+    Version = None
+
 LABEL_FEDERATION = 'federated-vpn.federation'
 LABEL_STATE = 'federated-vpn.state'
+# set by the fedbiomed image (images/fedbiomed/Dockerfile) to the release it installs
+LABEL_FEDBIOMED_VERSION = 'federated-vpn.fedbiomed-version'
 
 
 def federation_labels(name, state):
@@ -71,7 +81,44 @@ def federation_clashes(containers, claims, federation, host='this host'):
     return problems
 
 
+def _release(text):
+    if Version is None:
+        raise AnsibleFilterError('fedbiomed_downgrade needs the Python library packaging on the controller')
+    try:
+        return Version(str(text))
+    except InvalidVersion:
+        return None
+
+
+def fedbiomed_downgrade(containers, federation, wanted, host='this host', allowed=False):
+    """A message if wanted is no release number, or if containers of this federation run a
+    newer Fed-BioMed release than wanted (the version label of their image) and that is not
+    allowed; else ''. Containers without the label (images made before it existed) or of
+    another federation do not count. Returns rather than raises: validate.yml stops every host
+    on any message.
+    """
+    target = _release(wanted)
+    if target is None:
+        return '%s: federation_fedbiomed_version %r is not a release number (e.g. 6.4.1). Nothing was changed.' % (
+            host, wanted)
+    newer = {}
+    for container in containers or []:
+        labels = container.get('Labels') or {}
+        running = _release(labels.get(LABEL_FEDBIOMED_VERSION, ''))
+        if labels.get(LABEL_FEDERATION) == federation and running is not None and running > target:
+            names = [name.lstrip('/') for name in container.get('Names') or []]
+            newer.setdefault(str(running), []).extend(names[:1])
+    if not newer or allowed:
+        return ''
+    return ('%s: federation_fedbiomed_version is %s, but %s: a downgrade. A component written by a newer release '
+            'may not load in an older one. Nothing was changed; to do it anyway (after playbooks/backup.yml), '
+            'run again with -e allow_downgrade=true.'
+            % (host, wanted, '; '.join('%s run%s Fed-BioMed %s' % (', '.join(sorted(names)), '' if len(names) > 1
+                                                                   else 's', release)
+                                       for release, names in sorted(newer.items()))))
+
+
 class FilterModule(object):
     def filters(self):
         return {'federation_labels': federation_labels, 'federation_claims': federation_claims,
-                'federation_clashes': federation_clashes}
+                'federation_clashes': federation_clashes, 'fedbiomed_downgrade': fedbiomed_downgrade}

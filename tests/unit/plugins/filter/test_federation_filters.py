@@ -1,6 +1,9 @@
 """Which federation a container belongs to (labels, or for unlabelled containers the state
 directory they mount)."""
-from ansible_collections.federated.vpn.plugins.filter.federation import federation_clashes, federation_labels
+import pytest
+
+from ansible_collections.federated.vpn.plugins.filter.federation import (
+    LABEL_FEDBIOMED_VERSION, fedbiomed_downgrade, federation_clashes, federation_labels)
 
 STATE = '/var/lib/federated-vpn/server'
 
@@ -46,3 +49,41 @@ def test_claims_of_prefixed_names():
     assert federation_claims(['h1-a', 'h1-b'], 'fbm-node-', '/srv/nodes') == [
         {'name': 'fbm-node-h1-a', 'state': '/srv/nodes'}, {'name': 'fbm-node-h1-b', 'state': '/srv/nodes'}]
     assert federation_claims([], 'fbm-vpn-', '/srv/peers') == []
+
+
+def running(name, release, federation='fbm'):
+    labels = dict(federation_labels(federation, STATE))
+    if release:
+        labels[LABEL_FEDBIOMED_VERSION] = release
+    return container(name, labels)
+
+
+def test_same_or_newer_release_is_no_downgrade():
+    containers = [running('fbm-researcher', '6.4.0'), running('fbm-node-a', '6.4.1')]
+    assert fedbiomed_downgrade(containers, 'fbm', '6.4.1', 'lab') == ''
+    assert fedbiomed_downgrade(containers, 'fbm', '6.10.0', 'lab') == ''
+    assert fedbiomed_downgrade([], 'fbm', '6.4.1') == ''
+
+
+def test_older_release_names_host_variable_and_containers():
+    containers = [running('fbm-node-a', '6.4.1'), running('fbm-node-b', '6.4.1'), running('fbm-gui-b', '6.5.0rc1'),
+                  running('fbm-researcher', '6.4.0')]
+    problem = fedbiomed_downgrade(containers, 'fbm', '6.4.0', 'hospital1')
+    assert problem.startswith('hospital1: federation_fedbiomed_version is 6.4.0, but fbm-node-a, fbm-node-b run '
+                              'Fed-BioMed 6.4.1; fbm-gui-b runs Fed-BioMed 6.5.0rc1: a downgrade.')
+    assert 'Nothing was changed' in problem and '-e allow_downgrade=true' in problem
+    assert 'fbm-researcher' not in problem
+    assert fedbiomed_downgrade(containers, 'fbm', '6.4.0', 'hospital1', allowed=True) == ''
+
+
+def test_unlabelled_and_other_federations_do_not_count():
+    containers = [running('fbm-node-a', None), running('x-node-a', '7.0.0', federation='x'),
+                  container('unrelated', {LABEL_FEDBIOMED_VERSION: '7.0.0'})]
+    assert fedbiomed_downgrade(containers, 'fbm', '6.4.0') == ''
+
+
+@pytest.mark.parametrize('wanted', ['latest', '', '6.4.1; rm -rf /', None])
+def test_wanted_release_must_be_a_release_number(wanted):
+    for allowed in (False, True):
+        problem = fedbiomed_downgrade([], 'fbm', wanted, 'hospital1', allowed)
+        assert problem.startswith('hospital1: federation_fedbiomed_version %r is not a release number' % wanted)
