@@ -226,6 +226,9 @@ CASES = [
      "h2: federation_name 'other' differs from 'fbm' on server"),
     ('federation-name-only-on-server', server_vars(federation_name='alpha'),
      "h1: federation_name 'fbm' differs from 'alpha' on server"),
+    # the Fed-BioMed release (a downgrade is refused in the day2 scenario, on running containers)
+    ('fedbiomed-version-not-a-release', setvars(federation_fedbiomed_version='latest'),
+     "federation_fedbiomed_version 'latest' is not a release number (e.g. 6.4.1). Nothing was changed."),
     # keys and names that only look right
     ('instance-name-trailing-newline', lambda i: h1(i, 1).update(name='h1-b\n'), 'h1: node_instances[1].name: peer name'),
     ('extra-peer-zero-key', setvars(vpnserver_extra_peers=[{'name': 'laptop', 'public_key': 'A' * 43 + '='}]),
