@@ -14,12 +14,7 @@ __metaclass__ = type
 
 import posixpath
 
-from ansible.errors import AnsibleFilterError
-
-try:
-    from packaging.version import InvalidVersion, Version
-except ImportError:  # ansible-core requires packaging; this keeps a clear message if not
-    Version = None
+from packaging.version import InvalidVersion, Version  # a requirement of ansible-core
 
 LABEL_FEDERATION = 'federated-vpn.federation'
 LABEL_STATE = 'federated-vpn.state'
@@ -82,8 +77,6 @@ def federation_clashes(containers, claims, federation, host='this host'):
 
 
 def _release(text):
-    if Version is None:
-        raise AnsibleFilterError('fedbiomed_downgrade needs the Python library packaging on the controller')
     try:
         return Version(str(text))
     except InvalidVersion:
