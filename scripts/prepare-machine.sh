@@ -4,7 +4,8 @@
 #   - the base image (BASE_IMAGE): made with debootstrap + docker import when its name
 #     starts with local/ (the default local/debian:bookworm; no registry needed), pulled
 #     otherwise
-#   - the controller's virtualenv (.venv) from the pinned requirements.txt
+#   - the checkout's virtualenv (.venv): the controller's requirements.txt and the demo's
+#     and tests' requirements-test.txt, pinned
 # Environment: BASE_IMAGE, DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,11 +53,11 @@ SOURCES
 fi
 
 stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-test.txt | sha256sum | cut -d' ' -f1)
 if [ ! -x .venv/bin/ansible-playbook ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "installing the Python requirements into .venv"
   python3 -m venv .venv
-  .venv/bin/pip install -q -r requirements.txt 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+  .venv/bin/pip install -q -r requirements-test.txt 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
   .venv/bin/ansible-playbook --version >/dev/null
   echo "$want" >"$stamp"
 fi

@@ -3,14 +3,10 @@ backup under any name, keys, server state, logs, virtualenvs, caches, test outpu
 
 The build runs on a copy of the tracked files with decoys of each kind added, each holding
 a marker; no decoy path and no marker may be in the tarball, while the code is."""
-import os
-import shutil
-import subprocess
-import sys
 import tarfile
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-GALAXY = os.path.join(os.path.dirname(sys.executable), 'ansible-galaxy')
+from collection_tarball import build, copy_source
+
 # made at run time, so that this file (which is shipped) does not hold it
 MARKER = '-'.join(['DECOY', 'SECRET', '7f3a'])
 DECOYS = [
@@ -26,25 +22,13 @@ DECOYS = [
 
 def test_tarball_has_no_secret_cache_or_backup(tmp_path):
     source = tmp_path / 'federated' / 'vpn'
-    tracked = subprocess.run(['git', 'ls-files'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    for path in tracked:
-        target = source / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if os.path.islink(os.path.join(ROOT, path)):
-            os.symlink(os.readlink(os.path.join(ROOT, path)), str(target))
-        elif os.path.isfile(os.path.join(ROOT, path)):
-            shutil.copy2(os.path.join(ROOT, path), str(target))
+    copy_source(source)
     for path in DECOYS:
         target = source / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text('%s %s\n' % (MARKER, path))
 
-    out = tmp_path / 'out'
-    subprocess.run([GALAXY, 'collection', 'build', '--output-path', str(out), str(source)],
-                   check=True, capture_output=True, text=True, timeout=120)
-    tarballs = os.listdir(str(out))
-    assert len(tarballs) == 1
-    with tarfile.open(str(out / tarballs[0])) as archive:
+    with tarfile.open(build(source, tmp_path / 'out')) as archive:
         members = archive.getmembers()
         names = set(m.name for m in members)
         leaked = [m.name for m in members if m.isfile() and MARKER.encode() in archive.extractfile(m).read()]
