@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Machine start (also after a stop): per-machine SSH host keys, the controller's key,
 # cgroup v1 mounts made writable for the inner engine, the inner engine, then sshd in the
 # foreground.
