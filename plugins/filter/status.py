@@ -34,8 +34,8 @@ def _fedbiomed(status):
     if not status:
         return '-'
     if status.get('role') == 'node':
-        text = '%s, %s datasets, %s approved plans' % (status.get('state'), status.get('datasets', '?'),
-                                                        status.get('approved_plans', '?'))
+        text = '%s, %s datasets, %s approved plans' % (
+            status.get('state'), status.get('datasets', '?'), status.get('approved_plans', '?'))
         if status.get('last_connected'):
             text += ', last connected %s' % status['last_connected']
         return text
@@ -85,7 +85,9 @@ def status_rows(peers, server, clients):
 
 def status_table(rows):
     widths = dict((key, max([len(title)] + [len(str(r.get(key, ''))) for r in rows])) for key, title in COLUMNS)
-    line = lambda values: '  '.join(str(values[key]).ljust(widths[key]) for key, _ in COLUMNS).rstrip()
+
+    def line(values):
+        return '  '.join(str(values[key]).ljust(widths[key]) for key, dummy in COLUMNS).rstrip()
     return [line(dict(COLUMNS))] + [line(r) for r in rows]
 
 
