@@ -22,7 +22,7 @@ description:
   - Runs on the controller only (an action plugin), since modules never see vault secrets.
     Writes nothing.
 version_added: 0.1.0
-author: federated.vpn contributors
+author: federated.vpn contributors (!UNKNOWN)
 options:
   src:
     description: The archive on the controller.
@@ -40,14 +40,24 @@ options:
     default: []
 notes:
   - Failure messages name the member at fault, never the archive's content.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - federated.vpn.attributes
 attributes:
   action:
     support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Reads only; runs the same in check mode.
   diff_mode:
     support: none
+  platform:
+    platforms: posix
   idempotent:
     support: full
 '''

@@ -17,7 +17,7 @@ description:
   - The file is written atomically and is mode 0600 (or O(mode)) before the secret is
     written. The secret is never returned.
 version_added: 0.1.0
-author: federated.vpn contributors
+author: federated.vpn contributors (!UNKNOWN)
 options:
   path:
     description: The secret file.
@@ -33,12 +33,16 @@ options:
     choices: [never, always]
     default: never
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - ansible.builtin.files
+  - federated.vpn.attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: posix
   idempotent:
     support: partial
     details: Not with O(regenerate=always), by design.

@@ -27,7 +27,7 @@ description:
     they are.
   - Runs on the controller only (an action plugin), since modules never see vault secrets.
 version_added: 0.1.0
-author: federated.vpn contributors
+author: federated.vpn contributors (!UNKNOWN)
 options:
   dest:
     description: File to write on the controller (relative to the directory ansible-playbook runs in).
@@ -55,15 +55,25 @@ options:
 notes:
   - The result never holds the content. Its failure messages never quote it.
   - The data must not already be vault-encrypted.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - federated.vpn.attributes
 attributes:
   action:
     support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Reports whether it would encrypt; writes nothing and creates no directory.
   diff_mode:
     support: none
     details: The content is secret; it is never shown.
+  platform:
+    platforms: posix
   idempotent:
     support: none
     details: Rewrites O(dest) on every run (vault encryption is salted, so the bytes always differ).

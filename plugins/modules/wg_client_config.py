@@ -20,7 +20,7 @@ description:
     all zeros, an endpoint clients can dial, a valid peer name), so no value can add lines
     of its own to the configuration.
 version_added: 0.1.0
-author: federated.vpn contributors
+author: federated.vpn contributors (!UNKNOWN)
 options:
   path:
     description: Configuration file to write.
@@ -56,12 +56,17 @@ options:
   name:
     description: Peer name, written as a comment.
     type: str
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - federated.vpn.attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
     details: Private and pre-shared keys are shown as C((hidden)).
+  platform:
+    platforms: posix
   idempotent:
     support: full
 '''

@@ -19,7 +19,7 @@ description:
   - A present key is never replaced unless O(regenerate=always), so re-runs keep every
     tunnel up. An existing file that is not a valid key is an error, not a silent rewrite.
 version_added: 0.1.0
-author: federated.vpn contributors
+author: federated.vpn contributors (!UNKNOWN)
 options:
   path:
     description: Private key file.
@@ -34,6 +34,9 @@ options:
     default: never
 requirements:
   - cryptography
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - federated.vpn.attributes
 attributes:
   check_mode:
     support: full
@@ -41,6 +44,8 @@ attributes:
   diff_mode:
     support: full
     details: Shows the path and the public key, never the private key.
+  platform:
+    platforms: posix
   idempotent:
     support: partial
     details: Not with O(regenerate=always), by design.

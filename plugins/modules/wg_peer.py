@@ -33,7 +33,7 @@ description:
   - Without O(name) or O(peers), only renders C(wg0.conf) (used before the server
     container first starts).
 version_added: 0.1.0
-author: federated.vpn contributors
+author: federated.vpn contributors (!UNKNOWN)
 options:
   state_dir:
     description:
@@ -122,12 +122,17 @@ notes:
 requirements:
   - cryptography
   - docker (the Docker SDK for Python), only with O(container)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - federated.vpn.attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
     details: Peers as name, type, address and public key; pre-shared keys never shown.
+  platform:
+    platforms: posix
   idempotent:
     support: full
 '''
