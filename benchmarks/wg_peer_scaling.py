@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """How wg_peer's cost grows with the number of registered peers.
 
 Runs the module the way Ansible does (a new Python process per call, arguments in a
@@ -56,7 +56,7 @@ def state_with(count, base):
 def measure(count, repeat, base):
     state_dir, peers = state_with(count, base)
     noop = []
-    for _ in range(repeat):
+    for dummy in range(repeat):
         elapsed, result = run_module(dict(state_dir=state_dir, peers=peers, exclusive=True))
         assert not result['changed']
         noop.append(elapsed)

@@ -34,4 +34,4 @@ def run_playbook(inventory, path, playbook, args=(), env=None):
     if not os.path.isabs(playbook):
         playbook = os.path.join(ROOT, 'playbooks', playbook)
     return subprocess.run([PLAYBOOK_BIN, '-i', path, playbook] + list(args),
-                          cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300)
+                          cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300, check=False)

@@ -163,8 +163,8 @@ def backup_encrypted_new_dirs(case):
     os.chmod(case.tmp, 0o755)
     archive = case.path('new', 'sub', 'b.tar.gz')
     proc = case.run('backup.yml', '-e', 'backup_file=%s' % archive, '--vault-password-file', case.password_file)
-    return dict(proc=proc, files=files, archive=archive, modes=[mode(case.tmp), mode(case.path('new')),
-                                                                 mode(case.path('new', 'sub'))],
+    return dict(proc=proc, files=files, archive=archive,
+                modes=[mode(case.tmp), mode(case.path('new')), mode(case.path('new', 'sub'))],
                 leftovers=case.leftovers())
 
 

@@ -33,8 +33,8 @@ def test_tarball_has_no_secret_cache_or_backup(tmp_path):
         names = set(m.name for m in members)
         leaked = [m.name for m in members if m.isfile() and MARKER.encode() in archive.extractfile(m).read()]
     assert leaked == []
-    assert not [d for d in DECOYS if d in names or any(n.startswith(d.split('/')[0] + '/') for n in names
-                                                       if d.split('/')[0] in ('backups', '.venv', 'venv', '.cache'))]
+    assert not [d for d in DECOYS if d in names or any(n.startswith(d.split('/', 1)[0] + '/') for n in names
+                                                       if d.split('/', 1)[0] in ('backups', '.venv', 'venv', '.cache'))]
     # the code itself is there
     for path in ('plugins/modules/wg_peer.py', 'roles/vpnserver/tasks/backup.yml', 'playbooks/backup.yml',
                  'images/wireguard/vpn-entrypoint', 'plugins/modules/secret_file.py', 'roles/gui/templates/nginx.conf.j2'):

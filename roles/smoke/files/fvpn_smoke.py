@@ -107,7 +107,7 @@ def plan_source(plan_class, model_args, training_args):
         # a module name of its own: a second plan must not come from the import cache
         path = os.path.join(directory, 'smoke_plan_%s.py' % uuid.uuid4().hex)
         plan_class().save_code(path)
-        _, plan = import_class_object_from_file(path, plan_class.__name__)
+        dummy, plan = import_class_object_from_file(path, plan_class.__name__)
         plan.post_init(model_args=model_args, training_args=TrainingArgs(training_args, only_required=False),
                        initialize_optimizer=False)
         return plan.source()

@@ -88,14 +88,14 @@ def test_two_datasets_may_swap_tags():
 
 def test_a_name_registered_outside_the_inventory_is_refused():
     a = wanted('cohort-a', ['cohort'])
-    existing, _ = registered(a)
+    existing, dummy = registered(a)
     with pytest.raises(fbm_sync.SyncError, match='dataset "cohort-a": a dataset of that name is already registered'):
         fbm_sync.plan_datasets([a], existing, {})
 
 
 def test_tags_conflicting_with_a_dataset_outside_the_inventory_are_refused():
     gui = wanted('from-the-gui', ['cohort'])
-    existing, _ = registered(gui)
+    existing, dummy = registered(gui)
     with pytest.raises(fbm_sync.SyncError, match=r'dataset "cohort-a": its tags \[\'cohort\', \'rig\'\] conflict '
                                                  r'with those of dataset "from-the-gui" registered on the node outside'):
         fbm_sync.plan_datasets([wanted('cohort-a', ['cohort', 'rig'])], existing, {})
@@ -115,7 +115,7 @@ def test_the_names_of_older_releases_are_read(tmp_path, monkeypatch):
     assert fbm_sync.load_managed('datasets') == {'cohort-a': {'source': '/srv/a.csv'}}
     # a registration recorded without its source is not taken for new data
     a = wanted('cohort-a', ['cohort'])
-    existing, _ = registered(a)
+    existing, dummy = registered(a)
     assert names(fbm_sync.plan_datasets([a], existing, {'cohort-a': {}})) == {}
 
 

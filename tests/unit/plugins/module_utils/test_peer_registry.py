@@ -24,7 +24,7 @@ def psks():
 
 
 def keys(n):
-    return [wg.public_key(wg.generate_private_key()) for _ in range(n)]
+    return [wg.public_key(wg.generate_private_key()) for dummy in range(n)]
 
 
 def test_first_addresses_follow_fed_biomed_plan():
@@ -39,22 +39,22 @@ def test_first_addresses_follow_fed_biomed_plan():
 def test_replanning_is_a_no_op():
     k = keys(2)
     reqs = [{'name': 'n1', 'type': 'node', 'public_key': k[0]}, {'name': 'n2', 'type': 'node', 'public_key': k[1]}]
-    first, _ = reg.plan({}, settings(), reqs, psk_factory=psks())
-    again, _ = reg.plan(first, settings(), reqs, psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), reqs, psk_factory=psks())
+    again, dummy = reg.plan(first, settings(), reqs, psk_factory=psks())
     assert again == first
 
 
 def test_request_without_key_keeps_known_key_and_address():
     k = keys(1)[0]
-    first, _ = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'public_key': k}], psk_factory=psks())
-    again, _ = reg.plan(first, settings(), [{'name': 'n1', 'type': 'node'}], psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'public_key': k}], psk_factory=psks())
+    again, dummy = reg.plan(first, settings(), [{'name': 'n1', 'type': 'node'}], psk_factory=psks())
     assert again == first
 
 
 def test_new_key_for_known_name_replaces_old_one():
     old, new_key = keys(2)
-    first, _ = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'public_key': old}], psk_factory=psks())
-    rotated, _ = reg.plan(first, settings(), [{'name': 'n1', 'type': 'node', 'public_key': new_key}], psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'public_key': old}], psk_factory=psks())
+    rotated, dummy = reg.plan(first, settings(), [{'name': 'n1', 'type': 'node', 'public_key': new_key}], psk_factory=psks())
     assert rotated['n1']['public_key'] == new_key
     assert rotated['n1']['address'] == first['n1']['address']
     assert rotated['n1']['psk'] == first['n1']['psk']
@@ -63,7 +63,7 @@ def test_new_key_for_known_name_replaces_old_one():
 
 def test_one_key_cannot_belong_to_two_names():
     k = keys(1)[0]
-    first, _ = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'public_key': k}], psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'public_key': k}], psk_factory=psks())
     with pytest.raises(wg.WireGuardError, match='already registered for peer n1'):
         reg.plan(first, settings(), [{'name': 'n2', 'type': 'node', 'public_key': k}])
 
@@ -80,8 +80,8 @@ def test_bad_key_is_refused_before_anything():
 
 
 def test_fixed_address_used_and_checked():
-    new, _ = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'address': '10.221.0.50'},
-                                       {'name': 'n2', 'type': 'node'}], psk_factory=psks())
+    new, dummy = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'address': '10.221.0.50'},
+                                           {'name': 'n2', 'type': 'node'}], psk_factory=psks())
     assert new['n1']['address'] == '10.221.0.50' and new['n2']['address'] == '10.221.0.2'
     with pytest.raises(wg.WireGuardError, match='outside the node pool'):
         reg.plan({}, settings(), [{'name': 'n1', 'type': 'node', 'address': '10.222.0.5'}])
@@ -90,27 +90,27 @@ def test_fixed_address_used_and_checked():
     with pytest.raises(wg.WireGuardError, match='server address'):
         reg.plan({}, settings(address='10.220.0.5'), [{'name': 'm', 'type': 'management', 'address': '10.220.0.5'}])
     # a server address inside a pool is skipped by allocation
-    inside, _ = reg.plan({}, settings(address='10.220.0.2'), [{'name': 'm', 'type': 'management'}], psk_factory=psks())
+    inside, dummy = reg.plan({}, settings(address='10.220.0.2'), [{'name': 'm', 'type': 'management'}], psk_factory=psks())
     assert inside['m']['address'] == '10.220.0.3'
 
 
 def test_fixed_address_never_shadows_existing_dynamic_one():
-    first, _ = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node'}], psk_factory=psks())
-    new, _ = reg.plan(first, settings(), [{'name': 'n1', 'type': 'node'}, {'name': 'n2', 'type': 'node'}],
-                      psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': 'n1', 'type': 'node'}], psk_factory=psks())
+    new, dummy = reg.plan(first, settings(), [{'name': 'n1', 'type': 'node'}, {'name': 'n2', 'type': 'node'}],
+                          psk_factory=psks())
     assert new['n1']['address'] == '10.221.0.2' and new['n2']['address'] == '10.221.0.3'
 
 
 def test_removed_address_is_reused_lowest_first():
-    first, _ = reg.plan({}, settings(), [{'name': n, 'type': 'node'} for n in ('a', 'b', 'c')], psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': n, 'type': 'node'} for n in ('a', 'b', 'c')], psk_factory=psks())
     gone, removed = reg.plan(first, settings(), [{'name': 'b', 'state': 'absent'}])
     assert removed == ['b'] and set(gone) == {'a', 'c'}
-    back, _ = reg.plan(gone, settings(), [{'name': 'd', 'type': 'node'}], psk_factory=psks())
+    back, dummy = reg.plan(gone, settings(), [{'name': 'd', 'type': 'node'}], psk_factory=psks())
     assert back['d']['address'] == '10.221.0.3'
 
 
 def test_exclusive_purges_unlisted_peers_only():
-    first, _ = reg.plan({}, settings(), [{'name': n, 'type': 'node'} for n in ('a', 'b', 'c')], psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': n, 'type': 'node'} for n in ('a', 'b', 'c')], psk_factory=psks())
     new, removed = reg.plan(first, settings(), [{'name': 'a', 'type': 'node'}, {'name': 'c', 'type': 'node'}],
                             exclusive=True)
     assert removed == ['b'] and new['a'] == first['a'] and new['c'] == first['c']
@@ -119,14 +119,14 @@ def test_exclusive_purges_unlisted_peers_only():
 
 
 def test_type_change_moves_peer_to_its_pool():
-    first, _ = reg.plan({}, settings(), [{'name': 'a', 'type': 'node'}], psk_factory=psks())
-    new, _ = reg.plan(first, settings(), [{'name': 'a', 'type': 'researcher'}])
+    first, dummy = reg.plan({}, settings(), [{'name': 'a', 'type': 'node'}], psk_factory=psks())
+    new, dummy = reg.plan(first, settings(), [{'name': 'a', 'type': 'researcher'}])
     assert new['a']['address'] == '10.222.0.2' and new['a']['psk'] == first['a']['psk']
 
 
 def test_pool_exhaustion_is_reported():
     small = settings(pools=dict(SETTINGS['pools'], node='10.221.0.0/30'))
-    new, _ = reg.plan({}, small, [{'name': 'a', 'type': 'node'}], psk_factory=psks())
+    new, dummy = reg.plan({}, small, [{'name': 'a', 'type': 'node'}], psk_factory=psks())
     assert new['a']['address'] == '10.221.0.2'
     with pytest.raises(wg.WireGuardError, match='exhausted'):
         reg.plan(new, small, [{'name': 'b', 'type': 'node'}])
@@ -142,7 +142,7 @@ def test_duplicate_and_invalid_requests():
 
 
 def test_input_registry_is_not_modified():
-    first, _ = reg.plan({}, settings(), [{'name': 'a', 'type': 'node'}], psk_factory=psks())
+    first, dummy = reg.plan({}, settings(), [{'name': 'a', 'type': 'node'}], psk_factory=psks())
     snapshot = json.dumps(first, sort_keys=True)
     reg.plan(first, settings(), [{'name': 'a', 'state': 'absent'}, {'name': 'b', 'type': 'node'}])
     assert json.dumps(first, sort_keys=True) == snapshot
@@ -164,13 +164,13 @@ def test_settings_errors_name_the_key(override, message):
 
 def test_describe_has_no_secret():
     k = keys(1)[0]
-    new, _ = reg.plan({}, settings(), [{'name': 'a', 'type': 'node', 'public_key': k}], psk_factory=lambda: 'SECRETPSK')
+    new, dummy = reg.plan({}, settings(), [{'name': 'a', 'type': 'node', 'public_key': k}], psk_factory=lambda: 'SECRETPSK')
     text = reg.describe(new)
     assert 'SECRETPSK' not in text and k in text and '10.221.0.2' in text
 
 
 def test_peer_result_for_client():
-    new, _ = reg.plan({}, settings(), [{'name': 'a', 'type': 'node'}], psk_factory=lambda: 'P')
+    new, dummy = reg.plan({}, settings(), [{'name': 'a', 'type': 'node'}], psk_factory=lambda: 'P')
     out = reg.peer_result(settings(), 'a', new['a'], 'SERVERPUB')
     assert out['interface_address'] == '10.221.0.2/14'
     assert out['allowed_ips'] == ['10.220.0.0/14']

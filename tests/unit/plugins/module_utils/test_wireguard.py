@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
-from conftest import RFC7748_PRIVATE, RFC7748_PUBLIC
+from ansible_collections.federated.vpn.tests.unit.constants import RFC7748_PRIVATE, RFC7748_PUBLIC
 
 
 def test_public_key_matches_rfc7748_vector():
@@ -14,7 +14,7 @@ def test_public_key_matches_rfc7748_vector():
 
 
 def test_generated_keys_are_valid_and_distinct():
-    keys = set(wg.generate_private_key() for _ in range(20))
+    keys = set(wg.generate_private_key() for dummy in range(20))
     assert len(keys) == 20
     for key in keys:
         assert wg.validate_key(key) == key
@@ -94,7 +94,7 @@ def test_allocate_lowest_free_and_exhaustion():
     pool = ipaddress.IPv4Network('10.221.0.0/29')
     used = set()
     got = []
-    for _ in range(5):
+    for dummy in range(5):
         addr = wg.allocate(pool, used)
         used.add(addr)
         got.append(str(addr))

@@ -130,7 +130,7 @@ def test_missing_settings(run_module, tmp_path):
 def parse_conf(text):
     port, peers, current = 0, {}, None
     for line in text.splitlines():
-        key, _, value = [p.strip() for p in line.partition(' = ')]
+        key, dummy, value = [p.strip() for p in line.partition(' = ')]
         if line.strip() == '[Peer]':
             current = {}
         elif key == 'ListenPort':
