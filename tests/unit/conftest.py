@@ -12,11 +12,6 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, '.collections'))
 
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
-from ansible.parsing.dataloader import DataLoader  # noqa: E402
-
-# RFC 7748 section 6.1 (Alice): X25519 private and public key.
-RFC7748_PRIVATE = 'dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo='
-RFC7748_PUBLIC = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
 
 
 def invoke(capsys, module, args, check_mode=False, diff=False):
@@ -43,6 +38,10 @@ def run_action():
     In-process, with a real DataLoader holding the run's vault secrets as ansible-playbook
     gives them ([(vault_id, VaultSecret)], or none) and a stand-in task and connection.
     """
+    # imported here: ansible-test units runs the module tests (tests/unit/plugins/modules)
+    # with ansible-core's module_utils only, and this conftest.py is theirs too
+    from ansible.parsing.dataloader import DataLoader
+
     def runner(action_class, args, secrets=None, check_mode=False):
         loader = DataLoader()
         if secrets:

@@ -3,7 +3,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import vpn_peers, vpn_validate
 from ansible_collections.federated.vpn.plugins.filter.wireguard import wg_pubkey, wg_valid_key
-from conftest import RFC7748_PRIVATE, RFC7748_PUBLIC
+from ansible_collections.federated.vpn.tests.unit.constants import RFC7748_PRIVATE, RFC7748_PUBLIC
 
 SETTINGS = {
     'network': '10.220.0.0/14', 'address': '10.220.0.1', 'port': 51820, 'endpoint': '192.0.2.2',

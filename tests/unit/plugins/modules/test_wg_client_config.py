@@ -3,7 +3,7 @@ import stat
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.modules import wg_client_config
-from conftest import RFC7748_PRIVATE, RFC7748_PUBLIC
+from ansible_collections.federated.vpn.tests.unit.constants import RFC7748_PRIVATE, RFC7748_PUBLIC
 
 SERVER = wg.public_key(wg.generate_private_key())
 PSK = wg.generate_psk()
