@@ -10,7 +10,7 @@ export FVPN_BUILD_CA_DIR ?= /usr/local/share/ca-certificates
 export FVPN_WHEELHOUSE ?= $(shell python3 -m pip config get global.find-links 2>/dev/null)
 TIMED := bash scripts/timed.sh
 
-.PHONY: prepare images demo demo-clean test unit validation lint molecule molecule-vpn molecule-federation molecule-day2
+.PHONY: prepare images demo demo-clean test unit units sanity validation lint molecule molecule-vpn molecule-federation molecule-day2
 
 prepare:
 	@$(TIMED) prepare bash scripts/prepare-machine.sh
@@ -32,6 +32,19 @@ demo-clean: prepare
 unit: prepare
 	@$(TIMED) unit python -m pytest -q tests/unit
 
+# ansible-test (ansible-core's) on a copy of this checkout, see scripts/ansible-test.sh: the
+# unit tests again, the way ansible-test runs them (module tests with module_utils only),
+# and its sanity tests. Both in a virtualenv ansible-test makes and keeps (--venv), on the
+# .venv's Python version.
+ANSIBLE_TEST := bash scripts/ansible-test.sh
+ANSIBLE_TEST_OPTIONS = --python "$$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --venv --requirements
+
+units: prepare
+	@$(TIMED) units $(ANSIBLE_TEST) units $(ANSIBLE_TEST_OPTIONS)
+
+sanity: prepare
+	@$(TIMED) sanity $(ANSIBLE_TEST) sanity $(ANSIBLE_TEST_OPTIONS)
+
 # Malformed inventories against the real playbooks: each must fail before any change
 validation: prepare
 	@$(TIMED) validation python -m pytest -q tests/integration
@@ -51,5 +64,5 @@ molecule-day2: prepare
 
 molecule: molecule-vpn molecule-federation molecule-day2
 
-test: unit validation lint molecule
+test: unit units sanity validation lint molecule
 	@echo "== make test: all passed"
