@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# (run with bash -c, tasks/machine_exec.yml)
 # Prints one JSON object about the Fed-BioMed components on this rig machine:
 #   releases     the release each Fed-BioMed container runs, as the package installed in it
 #                says, when its image's label says the same (else "label X, package Y")
@@ -6,11 +8,11 @@
 #   experiments  the researcher's experiment folders
 set -eu
 cd /var/lib/federated-vpn
-ids=$(docker ps -q --filter label=federated-vpn.fedbiomed-version)
-for id in $ids; do
+mapfile -t ids < <(docker ps -q --filter label=federated-vpn.fedbiomed-version)
+for id in "${ids[@]}"; do
     echo "$id $(docker exec "$id" /opt/fedbiomed/bin/python -c 'import fedbiomed; print(fedbiomed.__version__.lstrip("v"))')"
 done > /tmp/rig-packages
-docker inspect $ids > /tmp/rig-containers.json
+docker inspect "${ids[@]}" > /tmp/rig-containers.json
 python3 - <<'PY'
 import configparser, glob, hashlib, json, os
 

@@ -6,9 +6,9 @@ set -euo pipefail
 ssh-keygen -A >/dev/null
 printf '%s\n' "${RIG_AUTHORIZED_KEY:?RIG_AUTHORIZED_KEY is required}" >/root/.ssh/authorized_keys
 chmod 600 /root/.ssh/authorized_keys
-for m in $(awk '$2 ~ "^/sys/fs/cgroup" {print $2}' /proc/self/mounts); do
+while read -r m; do
   mount -o remount,rw "$m" 2>/dev/null || mount -o remount,rw,bind "$m" 2>/dev/null || echo "warn: $m stays read-only" >&2
-done
+done < <(awk '$2 ~ "^/sys/fs/cgroup" {print $2}' /proc/self/mounts)
 mkdir -p /etc/docker
 if [ -n "${RIG_REGISTRY:-}" ]; then
   printf '{"insecure-registries": ["%s"]}\n' "$RIG_REGISTRY" >/etc/docker/daemon.json
