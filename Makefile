@@ -52,6 +52,7 @@ validation: prepare
 lint: prepare
 	@$(TIMED) ansible-lint ansible-lint --profile production --offline
 	@$(TIMED) docker-cli-gate bash scripts/check-no-docker-cli.sh
+	@$(TIMED) changelog antsibull-changelog lint
 
 molecule-vpn: prepare
 	@$(TIMED) molecule-vpn molecule test -s vpn
