@@ -20,6 +20,7 @@ from ansible_collections.federated.vpn.plugins.module_utils import wireguard as 
 from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation, port_number
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
+from ansible_collections.federated.vpn.plugins.plugin_utils.inventory_paths import check_archive_dir
 
 CLIENT_GROUPS = (('researcher', 'researcher'), ('nodes', 'node'))
 SINGLE_HOST_GROUPS = ('vpnserver', 'researcher')
@@ -206,6 +207,8 @@ def vpn_validate(groups, hostvars, settings):
     network_checks.check_docker_overlap(label, network, all_hosts, hostvars, errors)
     network_checks.check_mtus(label, settings, _hosts(groups, hostvars, ('researcher', 'nodes')), hostvars, errors)
     check_federation_name(all_hosts, hostvars, server_host, settings.get('federation_name'), errors)
+    for host in all_hosts:
+        check_archive_dir(host, hostvars[host], errors)
     try:
         peers = vpn_peers(groups, hostvars, settings.get('extra_peers'))
     except AnsibleFilterError as exc:

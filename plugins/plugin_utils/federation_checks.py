@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Checks of what the federation roles read from the inventory, run by vpn_validate before
 anything changes: node instances (keys, security, datasets, plans, GUIs) and the ports
-each machine publishes. Every message names the host and the variable.
+each machine publishes. Every message names the host and the variable. Files on the
+controller (plans, GUI certificates) are found as plugin_utils/inventory_paths.py says.
 
 Defaults of the researcher and gui roles are repeated here because hostvars do not carry
 role defaults; keep them in step with roles/*/defaults/main.yml.
@@ -13,13 +14,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import re
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.filter.fedbiomed import dataset_spec, training_plan_spec
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
+from ansible_collections.federated.vpn.plugins.plugin_utils.inventory_paths import check_path
 
 ROLE_DEFAULTS = {'researcher_jupyter_port': 8888, 'researcher_tensorboard_port': 6006, 'gui_base_port': 8443}
 INSTANCE_KEYS = ('name', 'vpn_address', 'datasets', 'training_plans', 'security', 'gui')
@@ -148,12 +149,7 @@ def _check_dataset_path(at, item, errors):
         errors.append('%s.path: %s must not contain ".."' % (at, path))
 
 
-def _check_plan_file(at, item, errors):
-    if item.get('file') and not os.path.isfile(str(item['file'])):
-        errors.append('%s.file: %s does not exist on the controller' % (at, item['file']))
-
-
-def _check_gui(where, gui, errors):
+def _check_gui(where, hv, gui, errors):
     if not isinstance(gui, dict):
         errors.append('%s.gui: must be a mapping' % where)
         return False
@@ -178,8 +174,8 @@ def _check_gui(where, gui, errors):
     if ('certificate' in gui) != ('private_key' in gui):
         errors.append('%s.gui: certificate and private_key go together (or neither, for a self-signed one)' % where)
     for key in ('certificate', 'private_key'):
-        if gui.get(key) and not os.path.isfile(str(gui[key])):
-            errors.append('%s.gui.%s: %s does not exist on the controller' % (where, key, gui[key]))
+        if gui.get(key):
+            check_path('%s.gui.%s' % (where, key), gui[key], hv, errors)
     return True
 
 
@@ -196,8 +192,9 @@ def _check_instance(host, hv, index, inst, gui_ports, errors):
     _check_dataset_tags(where, datasets, errors)
     for index2, item in enumerate(_check_items(where, 'training_plans', inst.get('training_plans', []),
                                                training_plan_spec, errors)):
-        _check_plan_file('%s.training_plans[%d]' % (where, index2), item, errors)
-    if 'gui' in inst and _check_gui(where, inst['gui'], errors):
+        if item.get('file'):  # a missing file is reported by training_plan_spec
+            check_path('%s.training_plans[%d].file' % (where, index2), item['file'], hv, errors)
+    if 'gui' in inst and _check_gui(where, hv, inst['gui'], errors):
         base = hv.get('gui_base_port', ROLE_DEFAULTS['gui_base_port'])
         default_port = port_number(base) + index if port_number(base) else base
         gui_ports.append((inst['gui'].get('port', default_port),

@@ -1,6 +1,10 @@
 """Malformed inventories against the real playbooks: each run must stop before any change,
 with a message naming the variable (and host), on every host.
 
+The inventory is written to a directory of its own while ansible-playbook runs in the
+checkout: a relative path to a file on the controller (a plan, a certificate) must be found
+in the inventory directory, not in the current one.
+
 Hosts use the local connection and keep their state under a temporary directory, so
 "no change" is checked twice: every host's recap says changed=0, and no state directory
 was created. The cases run concurrently (each is a separate ansible-playbook).
@@ -12,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from local_playbooks import local_inventory, run_playbook
+from local_playbooks import ROOT, local_inventory, run_playbook
 
 KEY = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
 
@@ -79,6 +83,8 @@ def both(*changes):
     return lambda inv: [change(inv) for change in changes]
 
 
+# a plan that exists relative to the checkout (the current directory of every run)
+CWD_PLAN = 'molecule/federation/files/declared_plan.py'
 # ssh that fails at once, without resolving the name (validation never needs the host)
 NO_SSH = '-o ProxyCommand=false'
 FORWARD = 'server: vpnserver_forward_allow_extra[0]: '
@@ -143,6 +149,17 @@ CASES = [
      "datasets[1].tags: ['cohort'] conflict with datasets[0] (cohort) tags ['cohort']"),
     ('plan-file-missing', lambda i: h1(i)['training_plans'][0].update(file='/nonexistent/plan.py'),
      'training_plans[0].file: /nonexistent/plan.py does not exist on the controller'),
+    # files on the controller, relative: from the inventory directory ({tmp}), not the current
+    # directory (the checkout, where these exist)
+    ('plan-file-relative-to-cwd', lambda i: h1(i)['training_plans'][0].update(file=CWD_PLAN),
+     'h1: node_instances[0] (h1-a).training_plans[0].file: {tmp}/%s does not exist on the controller '
+     '(%s, relative to the inventory directory)' % (CWD_PLAN, CWD_PLAN)),
+    ('gui-certificate-relative-to-cwd', gui(certificate='ansible.cfg', private_key='galaxy.yml'),
+     'h1: node_instances[0] (h1-a).gui.certificate: {tmp}/ansible.cfg does not exist on the controller '
+     '(ansible.cfg, relative to the inventory directory)'),
+    ('archive-dir-relative-to-cwd', setvars(container_host_image_source='load', container_host_archive_dir='images'),
+     'h2: container_host_archive_dir: {tmp}/images does not exist on the controller as a directory '
+     '(images, relative to the inventory directory)'),
     ('security-unknown', lambda i: h1(i, 1)['security'].update(secure_agregation=True),
      'h1: node_instances[1] (h1-b).security.secure_agregation: unknown setting'),
     ('security-minimum-samples', lambda i: h1(i, 1)['security'].update(minimum_samples='many'),
@@ -247,7 +264,16 @@ CASES = [
 ]
 
 
+# Valid inventories: (id, change to the base inventory)
+VALID = [
+    ('valid', None),
+    # beside the inventory file, not in the current directory
+    ('valid-relative-plan', lambda i: h1(i)['training_plans'][0].update(file='plan.py')),
+]
+
+
 def run_case(tmp_root, case):
+    """(process, whether a state directory was made, the inventory directory)"""
     name, change, _message = case[:3]
     playbook = case[3] if len(case) > 3 else 'site.yml'
     args = case[4] if len(case) > 4 else []
@@ -257,15 +283,16 @@ def run_case(tmp_root, case):
     if change:
         change(inv)
     proc = run_playbook(inv, os.path.join(tmp, 'hosts.json'), playbook, args)
-    return proc, os.path.exists(os.path.join(tmp, 'state'))
+    return proc, os.path.exists(os.path.join(tmp, 'state')), tmp
 
 
 @pytest.fixture(scope='module')
 def results(tmp_path_factory):
     tmp_root = str(tmp_path_factory.mktemp('inventories'))
+    runs = CASES + [(name, change, '', 'validate.yml') for name, change in VALID]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda case: run_case(tmp_root, case), CASES + [('valid', None, '', 'validate.yml')]))
-    return dict(zip([c[0] for c in CASES] + ['valid'], outcomes))
+        outcomes = list(pool.map(lambda case: run_case(tmp_root, case), runs))
+    return dict(zip([c[0] for c in runs], outcomes))
 
 
 def test_at_least_fifty_five_malformed_inventories():
@@ -278,18 +305,26 @@ def test_the_non_canonical_key_is_the_same_key_spelled_otherwise():
     assert base64.b64decode(NON_CANONICAL_KEY, validate=True) == base64.b64decode(KEY)
 
 
-def test_the_valid_inventory_passes_validation(results):
-    proc, state_created = results['valid']
+def test_no_relative_plan_beside_the_checkout():
+    # valid-relative-plan must not pass by finding the checkout's file
+    assert not os.path.exists(os.path.join(ROOT, 'plan.py'))
+    assert os.path.isfile(os.path.join(ROOT, CWD_PLAN))
+
+
+@pytest.mark.parametrize('name', [v[0] for v in VALID])
+def test_the_valid_inventory_passes_validation(results, name):
+    proc, state_created, _tmp = results[name]
     assert proc.returncode == 0, proc.stdout[-3000:]
+    assert 'TASK [federated.vpn.vpnserver : Record that the inventory is valid]' in proc.stdout, proc.stdout[-3000:]
     assert not state_created
 
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
 def test_malformed_inventory_fails_before_any_change(results, case):
-    proc, state_created = results[case[0]]
+    proc, state_created, tmp = results[case[0]]
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out[-3000:]
-    assert case[2] in out, out[-3000:]
+    assert case[2].replace('{tmp}', tmp) in out, out[-3000:]
     recap = re.findall(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', proc.stdout, re.MULTILINE)
     assert recap and all(changed == '0' for _host, changed in recap), recap
     assert not state_created

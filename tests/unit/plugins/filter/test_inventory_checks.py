@@ -1,5 +1,6 @@
 """vpn_validate's checks of the endpoint, MTUs, the VPN network (private, clear of Docker
-networks), forward rules, groups, pool capacity, machines and federation_name."""
+networks), forward rules, groups, pool capacity, machines, federation_name and the files on
+the controller that the inventory names (from each host's inventory directory)."""
 import base64
 
 import pytest
@@ -380,3 +381,65 @@ def test_good_server_names(names):
 @pytest.mark.parametrize('value', ['51820\n', ' 51820', '5182O', True])
 def test_server_ports_are_numbers_and_nothing_else(var, value):
     assert any(("vpnserver_%s: %r is not a port number" % (var, value)) in e for e in errors_of({var: value}))
+
+
+# ------------------------------------ files on the controller: from the inventory directory
+
+@pytest.fixture
+def dirs(tmp_path, monkeypatch):
+    """(inventory directory, current directory): plans/in-inventory.py and gui.crt/gui.key
+    are in the first, plans/in-cwd.py in the second, where the run starts."""
+    inventory, cwd = tmp_path / 'inventory', tmp_path / 'cwd'
+    for directory, names in ((inventory, ['plans/in-inventory.py', 'tls/gui.crt', 'tls/gui.key']),
+                             (cwd, ['plans/in-cwd.py', 'tls/cwd.crt', 'tls/cwd.key'])):
+        for name in names:
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_text('# %s\n' % name)
+    monkeypatch.chdir(cwd)
+    return inventory, cwd
+
+
+def with_plan(inventory, path):
+    return dict(instance(training_plans=[{'name': 'lung-model', 'file': path}]), inventory_dir=str(inventory))
+
+
+def test_a_relative_plan_is_found_in_the_inventory_directory(dirs):
+    inventory, _cwd = dirs
+    assert errors_of(n1=with_plan(inventory, 'plans/in-inventory.py')) == []
+    assert errors_of(n1=with_plan(inventory, str(inventory / 'plans' / 'in-inventory.py'))) == []
+
+
+def test_a_relative_plan_is_not_looked_for_in_the_current_directory(dirs):
+    inventory, _cwd = dirs
+    assert errors_of(n1=with_plan(inventory, 'plans/in-cwd.py')) == [
+        'n1: node_instances[0] (n1-a).training_plans[0].file: %s does not exist on the controller '
+        '(plans/in-cwd.py, relative to the inventory directory)' % (inventory / 'plans' / 'in-cwd.py')]
+
+
+def test_each_host_resolves_against_its_own_inventory_directory(dirs):
+    inventory, cwd = dirs
+    n2 = with_plan(cwd, 'plans/in-inventory.py')
+    n2['node_instances'][0].update(name='n2-a', gui=dict(n2['node_instances'][0]['gui'], port=8444))
+    errors = errors_of(n1=with_plan(inventory, 'plans/in-inventory.py'), n2=n2)
+    assert len(errors) == 1 and errors[0].startswith('n2: node_instances[0] (n2-a).training_plans[0].file: %s '
+                                                     % (cwd / 'plans' / 'in-inventory.py')), errors
+
+
+def test_gui_certificates_follow_the_same_rule(dirs):
+    inventory, _cwd = dirs
+    good = instance(gui={'certificate': 'tls/gui.crt', 'private_key': 'tls/gui.key'})
+    assert errors_of(n1=dict(good, inventory_dir=str(inventory))) == []
+    bad = instance(gui={'certificate': 'tls/cwd.crt', 'private_key': 'tls/cwd.key'})
+    assert errors_of(n1=dict(bad, inventory_dir=str(inventory))) == [
+        'n1: node_instances[0] (n1-a).gui.%s: %s does not exist on the controller (tls/cwd.%s, relative to the '
+        'inventory directory)' % (key, inventory / 'tls' / ('cwd.' + ext), ext)
+        for key, ext in (('certificate', 'crt'), ('private_key', 'key'))]
+
+
+def test_the_archive_directory_of_a_loading_host(dirs):
+    inventory, _cwd = dirs
+    load = {'container_host_image_source': 'load', 'inventory_dir': str(inventory)}
+    assert errors_of(server=dict(load, container_host_archive_dir='plans')) == []
+    assert errors_of(server=dict(load, container_host_archive_dir='tls/gui.crt')) == [
+        'server: container_host_archive_dir: %s does not exist on the controller as a directory (tls/gui.crt, '
+        'relative to the inventory directory)' % (inventory / 'tls' / 'gui.crt')]
