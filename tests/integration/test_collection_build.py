@@ -16,7 +16,7 @@ DECOYS = [
     'state/server/wg0.conf', 'wg0.conf', 'ansible.log', 'molecule/vpn/ansible.log', 'vault.vault-password',
     '.venv/lib/python3.11/site-packages/x.py', 'venv/bin/activate', '.cache/federated-vpn/build/x',
     'plugins/filter/__pycache__/vpn_inventory.cpython-311.pyc', '.pytest_cache/v/cache/lastfailed',
-    'tests/output/junit.xml', '.ci/secret', 'export.zip',
+    'tests/output/junit.xml', '.ci/secret', 'export.zip', 'inventories/example/group_vars/all/vault.yml',
 ]
 
 
