@@ -2,7 +2,8 @@
 # Copyright: federated.vpn contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters federation_labels, federation_claims and federation_clashes: which federation a
-container belongs to; fedbiomed_downgrade: whether a run would move components to an older
+container belongs to; peer_carriers: which containers carry a VPN peer's tunnel;
+fedbiomed_downgrade: whether a run would move components to an older
 Fed-BioMed release than they run.
 
 Documented in the .yml file of each beside this file.
@@ -42,6 +43,21 @@ def federation_claims(names, prefixes, state):
     each serving state, as claim.yml takes them."""
     prefixes = [prefixes] if isinstance(prefixes, str) else prefixes
     return [{'name': '%s%s' % (prefix, name), 'state': str(state)} for prefix in prefixes for name in names]
+
+
+def peer_carriers(peers, node_prefix, researcher_name, tunnel_prefix):
+    """The containers that may carry each peer's tunnel, one entry each: the peer's own
+    Fed-BioMed container (carrier 'own': a node's <node_prefix><name>, the researcher's
+    researcher_name; other peers have none) and the tunnel-only one of vpn.yml (carrier
+    'tunnel': <tunnel_prefix><name>). Only one of them runs at a time."""
+    carriers = []
+    for peer in peers:
+        entry = {'peer': peer['name'], 'type': peer['type']}
+        own = {'node': '%s%s' % (node_prefix, peer['name']), 'researcher': str(researcher_name)}.get(peer['type'])
+        if own:
+            carriers.append(dict(entry, container=own, carrier='own'))
+        carriers.append(dict(entry, container='%s%s' % (tunnel_prefix, peer['name']), carrier='tunnel'))
+    return carriers
 
 
 def _inside(path, directory):
@@ -127,4 +143,5 @@ def fedbiomed_downgrade(containers, federation, wanted, host='this host', allowe
 class FilterModule(object):
     def filters(self):
         return {'federation_labels': federation_labels, 'federation_claims': federation_claims,
-                'federation_clashes': federation_clashes, 'fedbiomed_downgrade': fedbiomed_downgrade}
+                'federation_clashes': federation_clashes, 'fedbiomed_downgrade': fedbiomed_downgrade,
+                'peer_carriers': peer_carriers}

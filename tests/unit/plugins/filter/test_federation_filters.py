@@ -3,7 +3,7 @@ directory they mount)."""
 import pytest
 
 from ansible_collections.federated.vpn.plugins.filter.federation import (
-    LABEL_FEDBIOMED_VERSION, fedbiomed_downgrade, federation_clashes, federation_labels)
+    LABEL_FEDBIOMED_VERSION, fedbiomed_downgrade, federation_clashes, federation_labels, peer_carriers)
 
 STATE = '/var/lib/federated-vpn/server'
 
@@ -87,3 +87,14 @@ def test_wanted_release_must_be_a_release_number(wanted):
     for allowed in (False, True):
         problem = fedbiomed_downgrade([], 'fbm', wanted, 'hospital1', allowed)
         assert problem.startswith('hospital1: federation_fedbiomed_version %r is not a release number' % wanted)
+
+
+def test_each_peer_is_carried_by_its_own_container_or_a_tunnel_only_one():
+    peers = [{'name': 'h1-a', 'type': 'node'}, {'name': 'lab', 'type': 'researcher'},
+             {'name': 'laptop', 'type': 'management'}]
+    carriers = peer_carriers(peers, 'fbm-node-', 'fbm-researcher', 'fbm-vpn-')
+    assert [(c['peer'], c['container'], c['carrier']) for c in carriers] == [
+        ('h1-a', 'fbm-node-h1-a', 'own'), ('h1-a', 'fbm-vpn-h1-a', 'tunnel'),
+        ('lab', 'fbm-researcher', 'own'), ('lab', 'fbm-vpn-lab', 'tunnel'),
+        ('laptop', 'fbm-vpn-laptop', 'tunnel')]
+    assert set(c['type'] for c in carriers if c['peer'] == 'lab') == {'researcher'}
