@@ -198,9 +198,8 @@ def backup_plain_on_request(case):
 
 def round_trip(case):
     """backup.yml (encrypted), then the role's restore tasks into an empty state directory."""
-    files = dict(server_files(), **{'researcher-certificate': b'4242\n'})
+    files = server_files()
     write_state(case.state_dir, files)
-    os.chmod(os.path.join(case.state_dir, 'researcher-certificate'), 0o644)
     archive = case.path('b.tar.gz')
     backup = case.run('backup.yml', '-e', 'backup_file=%s' % archive, '--vault-password-file', case.password_file)
     restored = case.path('restored')
@@ -405,8 +404,7 @@ def test_round_trip_restores_every_file_private(results):
     settings = json.loads(settings)
     assert dict((k, settings[k]) for k in SETTINGS) == SETTINGS and settings_mode == 0o600
     assert result['restored'] == {'server.key': (result['files']['server.key'], 0o600),
-                                  'peers.json': (result['files']['peers.json'], 0o600),
-                                  'researcher-certificate': (b'4242\n', 0o644)}
+                                  'peers.json': (result['files']['peers.json'], 0o600)}
     assert result['leftovers'] == []
     assert_no_secret(result)
 

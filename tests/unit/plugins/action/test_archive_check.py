@@ -10,7 +10,7 @@ from ansible_collections.federated.vpn.plugins.action.archive_check import Actio
 PASSWORD = b'correct horse battery staple'
 SECRETS = [('default', VaultSecret(PASSWORD))]
 KEY = b'dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=\n'
-ALLOWED = ['server.key', 'peers.json', 'settings.json', 'researcher-certificate', 'wg0.conf']
+ALLOWED = ['server.key', 'peers.json', 'settings.json', 'wg0.conf']
 REQUIRED = ['server.key', 'settings.json']
 
 
