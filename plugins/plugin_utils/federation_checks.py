@@ -6,27 +6,49 @@ anything changes: node instances (keys, security, datasets, plans, GUIs) and the
 each machine publishes. Every message names the host and the variable. Files on the
 controller (plans, GUI certificates) are found as plugin_utils/inventory_paths.py says.
 
-Defaults of the researcher and gui roles are repeated here because hostvars do not carry
-role defaults; keep them in step with roles/*/defaults/main.yml.
+The schema of node_instances is the node role's argument spec (the keys each level may
+hold); the defaults of other roles' ports are read from their defaults files, because
+hostvars do not carry role defaults. Neither is restated here.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible.parsing.utils.yaml import from_yaml
 
 from ansible_collections.federated.vpn.plugins.filter.fedbiomed import dataset_spec, training_plan_spec
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.plugin_utils.inventory_paths import check_path
 
-ROLE_DEFAULTS = {'researcher_jupyter_port': 8888, 'researcher_tensorboard_port': 6006, 'gui_base_port': 8443}
-INSTANCE_KEYS = ('name', 'vpn_address', 'datasets', 'training_plans', 'security', 'gui')
-SECURITY_BOOLS = ('training_plan_approval', 'allow_default_training_plans', 'secure_aggregation',
-                  'force_secure_aggregation', 'allow_preprocessing', 'allow_federated_analytics')
-GUI_KEYS = ('enabled', 'admin_email', 'admin_password', 'port', 'server_name', 'certificate', 'private_key')
+ROLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
+
+
+def _read_yaml(*parts):
+    with open(os.path.join(ROLES, *parts)) as handle:
+        return from_yaml(handle.read())
+
+
+def role_default(role, var):
+    """A variable's value in roles/<role>/defaults/main.yml."""
+    return _read_yaml(role, 'defaults', 'main.yml')[var]
+
+
+def instance_schema():
+    """node_instances' suboptions, as roles/node/meta/argument_specs.yml declares them."""
+    return _read_yaml('node', 'meta', 'argument_specs.yml')['argument_specs']['main']['options']['node_instances']['options']
+
+
+SCHEMA = instance_schema()
+INSTANCE_KEYS = tuple(SCHEMA)
+SECURITY_BOOLS = tuple(key for key, option in SCHEMA['security']['options'].items() if option['type'] == 'bool')
+GUI_KEYS = tuple(SCHEMA['gui']['options'])
+ROLE_DEFAULTS = dict((var, role_default(role, var)) for role, var in (
+    ('researcher', 'researcher_jupyter_port'), ('researcher', 'researcher_tensorboard_port'), ('gui', 'gui_base_port')))
 DEFAULT_PASSWORDS = ('admin', 'administrator', 'password')
 EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+')  # matched in full
 # nginx server names the gui role writes into its configuration: host names, "*.domain",
@@ -149,6 +171,29 @@ def _check_dataset_path(at, item, errors):
         errors.append('%s.path: %s must not contain ".."' % (at, path))
 
 
+def gui_problems(gui, where):
+    """What is wrong with an enabled GUI's settings, files aside: the administrator (an e-mail
+    address and a password that are not Fed-BioMed's defaults), the server names, the
+    certificate and key together or neither. The gui role asks the same before it starts one."""
+    problems = []
+    email = str(gui.get('admin_email') or '')
+    if not EMAIL_RE.fullmatch(email) or email == 'admin@fedbiomed.gui':
+        problems.append('%s.gui.admin_email: %r must be an e-mail address, not Fed-BioMed\'s admin@fedbiomed.gui'
+                        % (where, email))
+    password = str(gui.get('admin_password') or '')
+    if len(password) < 10 or password.lower() in DEFAULT_PASSWORDS:
+        # never echo the password
+        problems.append('%s.gui.admin_password: needs 10 characters or more and not a default password' % where)
+    names = gui.get('server_name')
+    if names is not None and (not isinstance(names, str)
+                              or not all(SERVER_NAME_RE.fullmatch(name) for name in names.split(' '))):
+        problems.append('%s.gui.server_name: %r must be host names separated by single spaces '
+                        '(gui.hospital-a.example.org, *.hospital-a.example.org)' % (where, names))
+    if ('certificate' in gui) != ('private_key' in gui):
+        problems.append('%s.gui: certificate and private_key go together (or neither, for a self-signed one)' % where)
+    return problems
+
+
 def _check_gui(where, hv, gui, errors):
     if not isinstance(gui, dict):
         errors.append('%s.gui: must be a mapping' % where)
@@ -158,21 +203,7 @@ def _check_gui(where, hv, gui, errors):
             errors.append('%s.gui.%s: unknown setting (known: %s)' % (where, key, ', '.join(GUI_KEYS)))
     if not _truthy(gui.get('enabled', False)):
         return False
-    email = str(gui.get('admin_email') or '')
-    if not EMAIL_RE.fullmatch(email) or email == 'admin@fedbiomed.gui':
-        errors.append('%s.gui.admin_email: %r must be an e-mail address, not Fed-BioMed\'s admin@fedbiomed.gui'
-                      % (where, email))
-    password = str(gui.get('admin_password') or '')
-    if len(password) < 10 or password.lower() in DEFAULT_PASSWORDS:
-        # never echo the password
-        errors.append('%s.gui.admin_password: needs 10 characters or more and not a default password' % where)
-    names = gui.get('server_name')
-    if names is not None and (not isinstance(names, str)
-                              or not all(SERVER_NAME_RE.fullmatch(name) for name in names.split(' '))):
-        errors.append('%s.gui.server_name: %r must be host names separated by single spaces '
-                      '(gui.hospital-a.example.org, *.hospital-a.example.org)' % (where, names))
-    if ('certificate' in gui) != ('private_key' in gui):
-        errors.append('%s.gui: certificate and private_key go together (or neither, for a self-signed one)' % where)
+    errors.extend(gui_problems(gui, where))
     for key in ('certificate', 'private_key'):
         if gui.get(key):
             check_path('%s.gui.%s' % (where, key), gui[key], hv, errors)
