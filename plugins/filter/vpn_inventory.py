@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: federated.vpn contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters that read the whole inventory: vpn_peers and vpn_validate.
+"""Filters that read the whole inventory: vpn_peers and vpn_validate; gui_problems, the
+validation's rules for one GUI, which the gui role applies again.
 
-Documented in vpn_peers.yml and vpn_validate.yml beside this file. Peers are always
+Documented in vpn_peers.yml, vpn_validate.yml and gui_problems.yml beside this file. Peers are always
 derived from groups (the full inventory), never from the hosts of the current play, so
 that `--limit` cannot make the server forget a peer.
 """
@@ -18,7 +19,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
-from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation, port_number
+from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation, gui_problems, port_number
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
 from ansible_collections.federated.vpn.plugins.plugin_utils.inventory_paths import check_archive_dir
 
@@ -233,5 +234,5 @@ def vpn_peer_summary(peer):
 
 class FilterModule(object):
     def filters(self):
-        return {'vpn_peers': vpn_peers, 'vpn_validate': vpn_validate,
+        return {'vpn_peers': vpn_peers, 'vpn_validate': vpn_validate, 'gui_problems': gui_problems,
                 'vpn_peer_requests': vpn_peer_requests, 'vpn_peer_summary': vpn_peer_summary}

@@ -443,3 +443,16 @@ def test_the_archive_directory_of_a_loading_host(dirs):
     assert errors_of(server=dict(load, container_host_archive_dir='tls/gui.crt')) == [
         'server: container_host_archive_dir: %s does not exist on the controller as a directory (tls/gui.crt, '
         'relative to the inventory directory)' % (inventory / 'tls' / 'gui.crt')]
+
+
+def test_gui_problems_is_the_validation_rule_the_gui_role_applies():
+    from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import FilterModule
+    gui_problems = FilterModule().filters()['gui_problems']
+    good = {'enabled': True, 'admin_email': 'it@a.org', 'admin_password': 'long-enough-1'}
+    assert gui_problems(good, 'h1: node_instances[a]') == []
+    problems = gui_problems(dict(good, admin_email='admin@fedbiomed.gui', admin_password='Password',
+                                 certificate='c.crt'), 'h1: node_instances[a]')
+    assert [p.split(':')[1].strip() for p in problems] == ['node_instances[a].gui.admin_email',
+                                                           'node_instances[a].gui.admin_password',
+                                                           'node_instances[a].gui']
+    assert not [p for p in problems if 'Password' in p]
