@@ -48,36 +48,25 @@ def status_peers(registry):
             for name, e in sorted(registry.items())]
 
 
-def _wg_table(text, columns):
-    """`wg show wg0 latest-handshakes|transfer` output: {public key: [values...]}."""
-    table = {}
-    for line in (text or '').splitlines():
-        fields = line.split('\t')
-        if len(fields) == columns + 1:
-            table[fields[0]] = [int(v) for v in fields[1:]]
-    return table
-
-
 def status_rows(peers, server, clients):
     """Rows of the status table.
 
-    peers: status_peers(registry); server: {address, now, handshakes and transfer (raw
-    `wg show` output), container: {name, state, health}}; clients: {peer name: {container,
-    state, health, status (fbm-status JSON or None)}}.
+    peers: status_peers(registry); server: {address, now, wg (the server's vpn-status JSON),
+    container: {name, state, health}}; clients: {peer name: {container, state, health,
+    status (fbm-status JSON or None)}}.
     """
-    handshakes = _wg_table(server.get('handshakes'), 1)
-    transfers = _wg_table(server.get('transfer'), 2)
+    live = dict((p['public_key'], p) for p in (server.get('wg') or {}).get('peers', []))
     rows = [dict(peer='(server)', type='server', address=server.get('address', '?'), handshake='-', transfer='-',
                  container=server['container'].get('name', '-'), state=server['container'].get('state', 'absent'),
                  health=server['container'].get('health') or '-', fedbiomed='-')]
     for peer in sorted(peers, key=lambda p: (p['type'], p['name'])):
         key = peer.get('public_key')
-        transfer = transfers.get(key)
+        state = live.get(key)
         client = clients.get(peer['name'], {})
         rows.append(dict(
             peer=peer['name'], type=peer['type'], address=peer['address'],
-            handshake=_age((handshakes.get(key) or [0])[0], server.get('now', 0)) if key else 'no key',
-            transfer=('%s / %s' % (_size(transfer[0]), _size(transfer[1]))) if transfer else '-',
+            handshake=_age(state['latest_handshake'] if state else 0, server.get('now', 0)) if key else 'no key',
+            transfer=('%s / %s' % (_size(state['transfer_rx']), _size(state['transfer_tx']))) if state else '-',
             container=client.get('container') or '-', state=client.get('state') or 'unknown',
             health=client.get('health') or '-', fedbiomed=_fedbiomed(client.get('status'))))
     return rows

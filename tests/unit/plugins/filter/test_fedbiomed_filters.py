@@ -54,7 +54,10 @@ def test_status_rows_and_table_hide_secrets():
                 'new': {'type': 'node', 'address': '10.221.0.3', 'public_key': None, 'psk': 'SECRET'}}
     peers = status_peers(registry)
     assert 'SECRET' not in repr(peers)
-    server = {'address': '10.220.0.1', 'now': 1000, 'handshakes': 'K1\t990\nK2\t0\n', 'transfer': 'K1\t2048\t1024\n',
+    wg = {'public_key': 'S', 'peers': [
+        {'public_key': 'K1', 'latest_handshake': 990, 'transfer_rx': 2048, 'transfer_tx': 1024},
+        {'public_key': 'K2', 'latest_handshake': 0, 'transfer_rx': 0, 'transfer_tx': 0}]}
+    server = {'address': '10.220.0.1', 'now': 1000, 'wg': wg,
               'container': {'name': 'fbm-vpnserver', 'state': 'running', 'health': 'healthy'}}
     clients = {'h1': {'container': 'fbm-node-h1', 'state': 'running', 'health': 'healthy',
                       'status': {'role': 'node', 'state': 'running', 'datasets': 2, 'approved_plans': 1}}}
