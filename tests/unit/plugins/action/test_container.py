@@ -1,0 +1,86 @@
+"""A container described once (federated.vpn.container, container_exec) and run by the
+engine's own module: the translation in plugin_utils/container_engine.py."""
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.federated.vpn.plugins.action.container import ActionModule as Container
+from ansible_collections.federated.vpn.plugins.action.container_exec import ActionModule as ContainerExec
+
+TUNNEL = dict(
+    name='vpn-client-hospital1',
+    image='federated-vpn/wireguard:0.1.0',
+    labels={'federated-vpn.federation': 'demo'},
+    capabilities=['NET_ADMIN'],
+    devices=['/dev/net/tun'],
+    env={'VPN_MTU': '1420'},
+    mounts=[{'source': '/etc/federated-vpn/client/hospital1', 'target': '/etc/wireguard', 'read_only': True},
+            {'source': '/var/lib/federated-vpn/node', 'target': '/fbm/node'}],
+)
+
+
+@pytest.fixture
+def engine_call(run_action):
+    """engine_call(action class, args, check_mode=False) -> (module name, module args, result)."""
+    def call(action_class, args, check_mode=False):
+        with mock.patch.object(action_class, '_execute_module',
+                               return_value={'changed': True, 'container': {'Id': 'x'}}) as execute:
+            result = run_action(action_class, args, check_mode=check_mode)
+        return execute.call_args.kwargs['module_name'], execute.call_args.kwargs['module_args'], result
+    return call
+
+
+def test_started_container_is_docker_container_with_the_federation_restart_policy(engine_call):
+    module, args, result = engine_call(Container, dict(TUNNEL))
+    assert module == 'community.docker.docker_container'
+    assert args == {
+        'name': 'vpn-client-hospital1', 'image': 'federated-vpn/wireguard:0.1.0', 'state': 'started',
+        'restart': False, 'restart_policy': 'unless-stopped',
+        'labels': {'federated-vpn.federation': 'demo'}, 'capabilities': ['NET_ADMIN'],
+        'devices': ['/dev/net/tun:/dev/net/tun:rwm'], 'env': {'VPN_MTU': '1420'},
+        'mounts': [{'type': 'bind', 'source': '/etc/federated-vpn/client/hospital1', 'target': '/etc/wireguard',
+                    'read_only': True},
+                   {'type': 'bind', 'source': '/var/lib/federated-vpn/node', 'target': '/fbm/node'}],
+    }
+    assert result['changed'] and result['container'] == {'Id': 'x'}
+
+
+def test_options_not_given_are_not_compared(engine_call):
+    _module, args, _result = engine_call(Container, {'name': 'c', 'image': 'i'})
+    assert args == {'name': 'c', 'image': 'i', 'state': 'started', 'restart': False, 'restart_policy': 'unless-stopped'}
+
+
+def test_an_empty_command_stays_empty(engine_call):
+    _module, args, _result = engine_call(Container, {'name': 'c', 'image': 'i', 'entrypoint': ['/bin/x'], 'command': []})
+    assert args['command'] == [] and args['entrypoint'] == ['/bin/x']
+
+
+def test_restarted_compares_nothing(engine_call):
+    _module, args, _result = engine_call(Container, {'name': 'c', 'state': 'restarted'})
+    assert args == {'name': 'c', 'state': 'started', 'restart': True, 'comparisons': {'*': 'ignore'}}
+
+
+@pytest.mark.parametrize('force_kill', [False, True])
+def test_absent(engine_call, force_kill):
+    _module, args, _result = engine_call(Container, {'name': 'c', 'state': 'absent', 'force_kill': force_kill})
+    assert args == {'name': 'c', 'state': 'absent', 'force_kill': force_kill}
+
+
+@pytest.mark.parametrize('args, words', [
+    ({'name': 'c'}, 'image'),
+    ({'name': 'c', 'image': 'i', 'mounts': [{'source': '/a'}]}, 'target'),
+    ({'name': 'c', 'image': 'i', 'state': 'running'}, 'state'),
+    ({'name': 'c', 'image': 'i', 'published_port': ['1:1']}, 'published_port'),
+])
+def test_a_bad_description_fails_naming_the_option_before_the_engine_is_called(run_action, args, words):
+    with mock.patch.object(Container, '_execute_module') as execute:
+        with pytest.raises(AnsibleActionFail, match=words):
+            run_action(Container, args)
+    assert not execute.called
+
+
+def test_exec_passes_the_given_options(engine_call):
+    module, args, _result = engine_call(ContainerExec, {'container': 'c', 'argv': ['wg', 'show'], 'user': 'fedbiomed'})
+    assert module == 'community.docker.docker_container_exec'
+    assert args == {'container': 'c', 'argv': ['wg', 'show'], 'user': 'fedbiomed'}
