@@ -13,6 +13,9 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine
 
 
+LOG_LINES = 10
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
@@ -24,4 +27,26 @@ class ActionModule(ActionBase):
             argument_spec=container_engine.EXEC_SPEC)
         module, module_args = container_engine.module_call('container_exec', args)
         result.update(self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars))
+        if result.get('failed') and 'rc' not in result:
+            self._explain(args['container'], result, task_vars)
         return result
+
+    def _explain(self, name, result, task_vars):
+        """The command could not run: say whether the container runs, and how its log ends."""
+        module, module_args = container_engine.module_call('container_info', {'name': name})
+        info = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
+        if info.get('failed'):
+            return
+        running, words, log_path = container_engine.engine_function('state')(info)
+        result['container_running'] = running
+        if running:
+            return
+        message = 'container %s %s' % (name, words)
+        if log_path:
+            tail = self._execute_module(module_name='ansible.builtin.command', task_vars=task_vars,
+                                        module_args={'argv': ['tail', '-n', str(LOG_LINES), log_path]})
+            if tail.get('rc') == 0:
+                lines = container_engine.engine_function('log_lines')(tail.get('stdout', ''))
+                # one line: the default callback prints the message as a JSON string
+                message += '; its log ends: ' + ' | '.join(line for line in lines if line.strip())
+        result['msg'] = '%s (%s)' % (message, result.get('msg', ''))

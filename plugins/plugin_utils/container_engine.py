@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 # restart at boot and after a crash, but not against an operator's `stop`
 RESTART_POLICY = 'unless-stopped'
 
@@ -76,10 +78,52 @@ def docker_container_exec(args):
     return _present(args, ['container', 'argv', 'user', 'env', 'stdin'])
 
 
+def docker_container_info(args):
+    return dict(name=args['name'])
+
+
+def docker_state(info):
+    """(usable, words for a person, log file or None) from docker_container_info's result,
+    read after a command could not run in the container."""
+    if not info.get('exists'):
+        return False, 'does not exist', None
+    container = info['container']
+    state = container.get('State') or {}
+    restarts = container.get('RestartCount', 0)
+    if state.get('Restarting'):
+        words = 'is restarting (last exit code %s, restarted %s times)' % (state.get('ExitCode'), restarts)
+    elif state.get('Running') and restarts and not state.get('Paused'):
+        # caught between two crashes: Docker shows it running, with exit code 0 again
+        words = 'keeps restarting (restarted %s times)' % restarts
+    elif state.get('Running') and not state.get('Paused'):
+        return True, 'is running', None
+    else:
+        words = 'is %s (exit code %s)' % (state.get('Status', 'unknown'), state.get('ExitCode'))
+    if state.get('Error'):
+        words += ', error: %s' % state['Error']
+    # json-file, Docker's default log driver, keeps the log in this file
+    log_type = ((container.get('HostConfig') or {}).get('LogConfig') or {}).get('Type', 'json-file')
+    return False, words, container.get('LogPath') or None if log_type == 'json-file' else None
+
+
+def docker_log_lines(text):
+    """The messages of json-file log lines (one JSON object per line)."""
+    lines = []
+    for line in text.splitlines():
+        try:
+            lines.append(json.loads(line).get('log', '').rstrip('\n'))
+        except ValueError:
+            lines.append(line)
+    return lines
+
+
 ENGINES = {
     'docker': {
         'container': ('community.docker.docker_container', docker_container),
         'container_exec': ('community.docker.docker_container_exec', docker_container_exec),
+        'container_info': ('community.docker.docker_container_info', docker_container_info),
+        'state': docker_state,
+        'log_lines': docker_log_lines,
     },
 }
 ENGINE = 'docker'
@@ -89,3 +133,7 @@ def module_call(operation, args, engine=ENGINE):
     """(module name, module arguments) that carry out operation on engine."""
     module, translate = ENGINES[engine][operation]
     return module, translate(args)
+
+
+def engine_function(name, engine=ENGINE):
+    return ENGINES[engine][name]

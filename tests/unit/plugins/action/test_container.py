@@ -7,6 +7,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.federated.vpn.plugins.action.container import ActionModule as Container
 from ansible_collections.federated.vpn.plugins.action.container_exec import ActionModule as ContainerExec
+from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine
 
 TUNNEL = dict(
     name='vpn-client-hospital1',
@@ -84,3 +85,28 @@ def test_exec_passes_the_given_options(engine_call):
     module, args, _result = engine_call(ContainerExec, {'container': 'c', 'argv': ['wg', 'show'], 'user': 'fedbiomed'})
     assert module == 'community.docker.docker_container_exec'
     assert args == {'container': 'c', 'argv': ['wg', 'show'], 'user': 'fedbiomed'}
+
+
+@pytest.mark.parametrize('state, restarts, usable, words', [
+    ({'Status': 'restarting', 'Running': True, 'Restarting': True, 'ExitCode': 1}, 4, False,
+     'is restarting (last exit code 1, restarted 4 times)'),
+    ({'Status': 'running', 'Running': True, 'ExitCode': 0}, 4, False, 'keeps restarting (restarted 4 times)'),
+    ({'Status': 'exited', 'Running': False, 'ExitCode': 137}, 0, False, 'is exited (exit code 137)'),
+    ({'Status': 'running', 'Running': True, 'ExitCode': 0}, 0, True, 'is running'),
+])
+def test_the_state_of_a_container_a_command_could_not_run_in(state, restarts, usable, words):
+    info = {'exists': True, 'container': {'State': state, 'RestartCount': restarts, 'LogPath': '/var/log/c.json',
+                                          'HostConfig': {'LogConfig': {'Type': 'json-file'}}}}
+    assert container_engine.docker_state(info)[:2] == (usable, words)
+
+
+def test_a_missing_container_and_a_log_docker_does_not_keep_in_a_file():
+    assert container_engine.docker_state({'exists': False}) == (False, 'does not exist', None)
+    journald = {'exists': True, 'container': {'State': {'Status': 'exited'}, 'LogPath': '',
+                                              'HostConfig': {'LogConfig': {'Type': 'journald'}}}}
+    assert container_engine.docker_state(journald)[2] is None
+
+
+def test_json_file_log_lines():
+    text = '{"log":"wg0 up\\n","stream":"stdout"}\n{"log":"Name or service not known\\n","stream":"stderr"}\nnot json'
+    assert container_engine.docker_log_lines(text) == ['wg0 up', 'Name or service not known', 'not json']
