@@ -12,7 +12,7 @@ __metaclass__ = type
 
 COLUMNS = (('peer', 'PEER'), ('type', 'TYPE'), ('address', 'VPN ADDRESS'), ('handshake', 'HANDSHAKE'),
            ('transfer', 'RX / TX'), ('container', 'CONTAINER'), ('state', 'STATE'), ('health', 'HEALTH'),
-           ('fedbiomed', 'FED-BIOMED'))
+           ('wireguard', 'WIREGUARD'), ('fedbiomed', 'FED-BIOMED'))
 
 
 def _size(count):
@@ -48,6 +48,20 @@ def status_peers(registry):
             for name, e in sorted(registry.items())]
 
 
+def _wireguard(wg):
+    """The implementation a vpn-status JSON reports, with its version."""
+    if not wg or not wg.get('implementation'):
+        return '-'
+    return ('%s %s' % (wg['implementation'], wg.get('implementation_version', ''))).strip()
+
+
+def _client_wireguard(status):
+    # a tunnel-only container answers with vpn-status, a Fed-BioMed one with fbm-status
+    if not status:
+        return '-'
+    return _wireguard(status if 'implementation' in status else status.get('vpn'))
+
+
 def status_rows(peers, server, clients):
     """Rows of the status table.
 
@@ -58,7 +72,8 @@ def status_rows(peers, server, clients):
     live = dict((p['public_key'], p) for p in (server.get('wg') or {}).get('peers', []))
     rows = [dict(peer='(server)', type='server', address=server.get('address', '?'), handshake='-', transfer='-',
                  container=server['container'].get('name', '-'), state=server['container'].get('state', 'absent'),
-                 health=server['container'].get('health') or '-', fedbiomed='-')]
+                 health=server['container'].get('health') or '-', wireguard=_wireguard(server.get('wg')),
+                 fedbiomed='-')]
     for peer in sorted(peers, key=lambda p: (p['type'], p['name'])):
         key = peer.get('public_key')
         state = live.get(key)
@@ -68,7 +83,8 @@ def status_rows(peers, server, clients):
             handshake=_age(state['latest_handshake'] if state else 0, server.get('now', 0)) if key else 'no key',
             transfer=('%s / %s' % (_size(state['transfer_rx']), _size(state['transfer_tx']))) if state else '-',
             container=client.get('container') or '-', state=client.get('state') or 'unknown',
-            health=client.get('health') or '-', fedbiomed=_fedbiomed(client.get('status'))))
+            health=client.get('health') or '-', wireguard=_client_wireguard(client.get('status')),
+            fedbiomed=_fedbiomed(client.get('status'))))
     return rows
 
 

@@ -17,7 +17,7 @@ def run(tmp_path, dump):
     bin_dir.mkdir()
     (bin_dir / 'wg').write_text('#!/bin/sh\nprintf "%s"\n' % dump.replace('\t', '\\t').replace('\n', '\\n'))
     (bin_dir / 'wg').chmod(stat.S_IRWXU)
-    env = dict(os.environ, PATH='%s:%s' % (bin_dir, os.environ['PATH']))
+    env = dict(os.environ, PATH='%s:%s' % (bin_dir, os.environ['PATH']), VPN_RUN_DIR=str(tmp_path / 'run'))
     done = subprocess.run(['bash', STATUS], env=env, capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -31,6 +31,8 @@ def test_every_peer_and_no_secret(tmp_path):
     assert PRIVATE not in out and PSK not in out
     status = json.loads(out)
     assert status['public_key'] == PUBLIC and status['listen_port'] == 51820 and status['latest_handshake'] == 990
+    # no run directory: the entrypoint did not record which implementation runs
+    assert status['implementation'] == 'unknown' and status['implementation_version'] == 'unknown'
     assert status['peers'] == [
         {'public_key': 'K1=', 'endpoint': '192.0.2.7:40000', 'allowed_ips': '10.221.0.2/32', 'latest_handshake': 990,
          'transfer_rx': 2048, 'transfer_tx': 1024},

@@ -54,18 +54,25 @@ def test_status_rows_and_table_hide_secrets():
                 'new': {'type': 'node', 'address': '10.221.0.3', 'public_key': None, 'psk': 'SECRET'}}
     peers = status_peers(registry)
     assert 'SECRET' not in repr(peers)
-    wg = {'public_key': 'S', 'peers': [
+    wg = {'public_key': 'S', 'implementation': 'wireguard-go', 'implementation_version': '0.0.20231211-1+b9', 'peers': [
         {'public_key': 'K1', 'latest_handshake': 990, 'transfer_rx': 2048, 'transfer_tx': 1024},
         {'public_key': 'K2', 'latest_handshake': 0, 'transfer_rx': 0, 'transfer_tx': 0}]}
     server = {'address': '10.220.0.1', 'now': 1000, 'wg': wg,
               'container': {'name': 'fbm-vpnserver', 'state': 'running', 'health': 'healthy'}}
     clients = {'h1': {'container': 'fbm-node-h1', 'state': 'running', 'health': 'healthy',
-                      'status': {'role': 'node', 'state': 'running', 'datasets': 2, 'approved_plans': 1}}}
+                      'status': {'role': 'node', 'state': 'running', 'datasets': 2, 'approved_plans': 1,
+                                 'vpn': {'implementation': 'kernel', 'implementation_version': '1.0.0'}}},
+               'r': {'container': 'vpn-client-r', 'state': 'running', 'health': 'healthy',
+                     'status': {'implementation': 'wireguard-go', 'implementation_version': 'unknown'}}}
     rows = status_rows(peers, server, clients)
     by_peer = dict((r['peer'], r) for r in rows)
     assert by_peer['h1']['handshake'] == '10 s' and by_peer['h1']['transfer'] == '2.0 KiB / 1.0 KiB'
     assert by_peer['r']['handshake'] == 'never' and by_peer['new']['handshake'] == 'no key'
     assert by_peer['h1']['fedbiomed'] == 'running, 2 datasets, 1 approved plans'
-    assert by_peer['r']['state'] == 'unknown'
+    assert by_peer['new']['state'] == 'unknown'
+    # the WireGuard implementation and version each container runs
+    assert by_peer['(server)']['wireguard'] == 'wireguard-go 0.0.20231211-1+b9'
+    assert by_peer['h1']['wireguard'] == 'kernel 1.0.0' and by_peer['r']['wireguard'] == 'wireguard-go unknown'
+    assert by_peer['new']['wireguard'] == '-'
     table = status_table(rows)
     assert table[0].startswith('PEER') and len(table) == 5 and 'SECRET' not in '\n'.join(table)
