@@ -19,11 +19,14 @@ images: prepare
 	@$(TIMED) images ansible-playbook playbooks/build_images.yml
 
 # The whole federation on this machine (VPN server, researcher, two node instances, a
-# GUI), then a real federated training round through the tunnel
+# GUI), then a real federated training round through the tunnel. Each phase's time (its
+# prerequisites' too: a target-specific variable) goes to one file per run, which the
+# summary prints.
+demo: export FVPN_TIMES := $(CURDIR)/.cache/demo/phases-$(shell date +%s)
 demo: images
 	@$(TIMED) demo-deploy ansible-playbook -i inventories/local playbooks/site.yml
 	@$(TIMED) demo-smoke ansible-playbook -i inventories/local playbooks/smoke.yml
-	@bash scripts/demo-summary.sh
+	@bash scripts/demo-summary.sh "$$FVPN_TIMES"
 
 # Everything the demo made on this machine, its data included (playbooks/clean.yml)
 demo-clean: prepare

@@ -14,7 +14,7 @@ iperf3 runs in a side container that shares the measured container's network nam
 with 1 and 4 streams. Every case runs --runs times, interleaved so a noisy machine slows
 them alike; the medians and their ratios are printed, then the MTU check (a 1392-byte ping
 with DF passes wg0, 1393 does not). Nothing is asserted: read the ratios. Everything it
-starts is named fvpn-bench-* and removed at the end.
+starts is named fvpn-bench-tunnel-* and removed at the end.
 
     python benchmarks/tunnel.py [--seconds 5] [--runs 3] [--port 50051]
 """
@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-PREFIX = 'fvpn-bench-'
+PREFIX = 'fvpn-bench-tunnel-'
 BASE_IMAGE = os.environ.get('BASE_IMAGE', 'local/debian:bookworm')
 # (label, build arguments): what ships, and Debian 12's own wireguard-go
 VARIANTS = [
@@ -121,7 +121,7 @@ def start_tunnels(client, image, network, port):
         container.start()
         containers[name] = container
     for name, container in containers.items():
-        for _ in range(100):
+        for dummy in range(100):
             code, out = container.exec_run(['cat', '/run/vpn/steps'])
             if code == 0 and b'wg0-up' in out:
                 break
@@ -167,7 +167,7 @@ def cleanup(client):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--seconds', type=int, default=5)
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--port', type=int, default=50051)

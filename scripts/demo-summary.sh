@@ -23,3 +23,13 @@ $(docker ps --filter name=fbm- --format '   {{.Names}}\t{{.Status}}' | sort)
    Status:  ansible-playbook -i inventories/local playbooks/status.yml
    Remove:  make demo-clean
 TEXT
+
+# demo-summary.sh [PHASES]: the time of each phase of this run (scripts/timed.sh), from a
+# bare machine (prepare, images) to a trained model (demo-smoke)
+phases=${1:-}
+if [ -n "$phases" ] && [ -s "$phases" ]; then
+  echo
+  echo "== This run, phase by phase:"
+  awk '{ printf "   %-14s %4d s\n", $1, $2; total += $2 } END { printf "   %-14s %4d s (%d min %d s)\n", "to a model", total, total / 60, total % 60 }' "$phases"
+  rm -f "$phases"
+fi

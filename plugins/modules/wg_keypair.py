@@ -15,7 +15,8 @@ description:
   - Generates an X25519 private key with C(cryptography) when O(path) does not exist, and
     returns its public key. The private key never leaves the host and is never returned.
   - The file holds the base64 key, like C(wg genkey) output. It is written atomically and
-    is mode 0600 before the secret is written; the directory is created 0700 if missing.
+    is mode 0600 before the secret is written; the directory is created 0700 if missing,
+    and made 0700 again when group or others may enter it.
   - A present key is never replaced unless O(regenerate=always), so re-runs keep every
     tunnel up. An existing file that is not a valid key is an error, not a silent rewrite.
 version_added: 0.1.0
@@ -100,11 +101,16 @@ def ensure_keypair(module):
     current_public = wg.public_key(current) if current else None
     generate = current is None or always
     fix_mode = not generate and wg.file_mode(path) != 0o600
-    result = dict(changed=generate or fix_mode, path=path, generated=generate, public_key=current_public)
+    dir_mode = wg.file_mode(directory) if os.path.isdir(directory) else None
+    # the directory of a private key is private too (the current directory is not managed)
+    fix_dir = directory != '.' and dir_mode is not None and dir_mode & 0o077 != 0
+    result = dict(changed=generate or fix_mode or fix_dir, path=path, generated=generate, public_key=current_public)
 
     if not module.check_mode:
         if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
+            _make_private_dirs(directory)
+        elif fix_dir:
+            os.chmod(directory, 0o700)
         if generate:
             private = wg.generate_private_key()
             wg.atomic_write(path, private + '\n')
@@ -121,6 +127,14 @@ def ensure_keypair(module):
                    'public_key': (result['public_key'] or '(new key)') if generate else current_public},
         )
     return result
+
+
+def _make_private_dirs(directory):
+    """mkdir -p, every directory it makes 0700 (os.makedirs gives the parents 0777 - umask)."""
+    parent = os.path.dirname(directory)
+    if parent and parent != directory and not os.path.isdir(parent):
+        _make_private_dirs(parent)
+    os.mkdir(directory, 0o700)
 
 
 def _mode(path):

@@ -12,14 +12,18 @@ PUBLIC = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
 PSK = 'c2VjcmV0LXByZS1zaGFyZWQta2V5LTMyLWJ5dGVzISE='
 
 
-def run(tmp_path, dump):
+def run(tmp_path, dump, args=(), ping_rc=0, expect_rc=0):
     bin_dir = tmp_path / 'bin'
     bin_dir.mkdir()
     (bin_dir / 'wg').write_text('#!/bin/sh\nprintf "%s"\n' % dump.replace('\t', '\\t').replace('\n', '\\n'))
-    (bin_dir / 'wg').chmod(stat.S_IRWXU)
+    # a stub ping that records its arguments and answers ping_rc
+    (bin_dir / 'ping').write_text('#!/bin/sh\necho "$@" >>%s\nexit %d\n' % (tmp_path / 'pings', ping_rc))
+    for tool in ('wg', 'ping'):
+        (bin_dir / tool).chmod(stat.S_IRWXU)
     env = dict(os.environ, PATH='%s:%s' % (bin_dir, os.environ['PATH']), VPN_RUN_DIR=str(tmp_path / 'run'))
-    done = subprocess.run(['bash', STATUS], env=env, capture_output=True, text=True, timeout=30, check=False)
-    assert done.returncode == 0, done.stderr
+    done = subprocess.run(['bash', STATUS] + list(args), env=env, capture_output=True, text=True, timeout=30,
+                          check=False)
+    assert done.returncode == expect_rc, done.stderr
     return done.stdout
 
 
@@ -43,3 +47,18 @@ def test_every_peer_and_no_secret(tmp_path):
 def test_no_peer_yet(tmp_path):
     status = json.loads(run(tmp_path, '\t'.join([PRIVATE, PUBLIC, '41000', 'off']) + '\n'))
     assert status['peers'] == [] and status['latest_handshake'] == 0
+
+
+DUMP = '\t'.join([PRIVATE, PUBLIC, '41000', 'off']) + '\n' + '\t'.join(
+    ['K1=', '(none)', '192.0.2.7:51820', '10.220.0.0/14', '990', '10', '20', '25']) + '\n'
+
+
+def test_reach_pings_the_address_through_wg0_then_reports(tmp_path):
+    status = json.loads(run(tmp_path, DUMP, ['--reach', '10.220.0.1', '--within', '5']))
+    assert status['latest_handshake'] == 990
+    assert (tmp_path / 'pings').read_text().split('\n')[0] == '-c 1 -W 2 -I wg0 10.220.0.1'
+
+
+def test_reach_gives_up_after_the_given_seconds(tmp_path):
+    out = run(tmp_path, DUMP, ['--reach', '10.220.0.1', '--within', '0'], ping_rc=1, expect_rc=3)
+    assert json.loads(out) == {'reached': False, 'address': '10.220.0.1', 'seconds': 0}

@@ -68,3 +68,15 @@ def test_zero_or_non_canonical_key_file_is_refused(run_module, tmp_path):
         failed = run_module(wg_keypair, {'path': path})
         assert failed['failed'] and bad not in failed['msg']
         assert open(path).read() == bad + '\n'
+
+
+def test_the_key_directory_is_made_and_kept_private(run_module, tmp_path):
+    directory = tmp_path / 'peers' / 'hospital1'
+    path = str(directory / 'private.key')
+    assert run_module(wg_keypair, {'path': path})['generated'] and mode(str(directory)) == 0o700
+    assert mode(str(tmp_path / 'peers')) == 0o700
+    assert not run_module(wg_keypair, {'path': path})['changed']
+    os.chmod(str(directory), 0o755)
+    assert run_module(wg_keypair, {'path': path}, check_mode=True)['changed'] and mode(str(directory)) == 0o755
+    result = run_module(wg_keypair, {'path': path})
+    assert result['changed'] and not result['generated'] and mode(str(directory)) == 0o700
