@@ -28,6 +28,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 PREFIX = 'fvpn-bench-scale-'
 LOG_DIR = None
+IMAGES_TAG = '0.1.0'
 
 
 def this_machine_address():
@@ -42,6 +43,7 @@ def inventory(state, nodes, endpoint):
         'vars': {
             'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
             'container_host_image_source': 'local', 'container_host_install_packages': False,
+            'container_host_images_tag': IMAGES_TAG,
             'federation_name': 'fvpnbench', 'vpnserver_endpoint': endpoint, 'vpnserver_port': 51899,
             'vpnserver_container_name': PREFIX + 'vpnserver', 'vpnclient_container_prefix': PREFIX + 'vpn-',
             'vpnserver_state_dir': os.path.join(state, 'server'), 'vpnclient_state_dir': os.path.join(state, 'client'),
@@ -100,24 +102,27 @@ def measure(tmp, nodes, repeat, forks, endpoint):
 
 
 def ensure_image():
-    check = subprocess.run([sys.executable, '-c', 'import docker; docker.from_env().images.get("federated-vpn/wireguard:0.1.0")'],
+    image = 'federated-vpn/wireguard:%s' % IMAGES_TAG
+    check = subprocess.run([sys.executable, '-c', 'import docker; docker.from_env().images.get("%s")' % image],
                            capture_output=True, check=False)
     if check.returncode != 0:
-        print('building the images (playbooks/build_images.yml)', file=sys.stderr)
-        subprocess.run([PLAYBOOK, os.path.join(ROOT, 'playbooks', 'build_images.yml')], cwd=ROOT, check=True,
-                       env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')))
+        print('building %s (playbooks/build_images.yml)' % image, file=sys.stderr)
+        subprocess.run([PLAYBOOK, os.path.join(ROOT, 'playbooks', 'build_images.yml'), '-e',
+                        json.dumps({'container_host_publish_images': ['wireguard'], 'container_host_images_tag': IMAGES_TAG})],
+                       cwd=ROOT, check=True, env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')))
 
 
 def main():
+    global LOG_DIR, IMAGES_TAG
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--small', type=int, default=2)
     parser.add_argument('--large', type=int, default=20)
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--forks', type=int, default=10)
     parser.add_argument('--log-dir', help='keep the output of each run (with its task times) here')
+    parser.add_argument('--images-tag', default=IMAGES_TAG, help='the tag of the wireguard image to run (built if missing)')
     opts = parser.parse_args()
-    global LOG_DIR
-    LOG_DIR = opts.log_dir
+    LOG_DIR, IMAGES_TAG = opts.log_dir, opts.images_tag
     ensure_image()
     endpoint = this_machine_address()
     tmp = tempfile.mkdtemp(prefix=PREFIX)

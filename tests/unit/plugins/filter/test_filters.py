@@ -2,7 +2,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import vpn_peers, vpn_validate
-from ansible_collections.federated.vpn.plugins.filter.wireguard import wg_pubkey, wg_valid_key
+from ansible_collections.federated.vpn.plugins.filter.wireguard import tunnels_to_check, wg_pubkey, wg_valid_key
 from ansible_collections.federated.vpn.tests.unit.constants import RFC7748_PRIVATE, RFC7748_PUBLIC
 
 SETTINGS = {
@@ -111,3 +111,32 @@ def test_gui_password_is_never_echoed():
     groups, hv = inventory(n1={'node_instances': [{'name': 'a', 'gui': gui}]})
     errors = vpn_validate(groups, hv, SETTINGS)
     assert any('gui.admin_password' in e for e in errors) and not any('secret' in e for e in errors), errors
+
+
+# which tunnels the server's handshakes prove (vpnclient verify.yml)
+SERVER_VIEW = {'now': 10000, 'peers': {'KA': 9900, 'KB': 9700, 'KC': 0}}
+PUBLIC_KEYS = {'a': 'KA', 'b': 'KB', 'c': 'KC'}
+
+
+def tunnel(peer, fresh=True):
+    return {'container': 'vpn-' + peer, 'peer': peer, 'fresh': fresh}
+
+
+def test_a_fresh_tunnel_with_a_recent_handshake_needs_no_check():
+    assert tunnels_to_check([tunnel('a')], SERVER_VIEW, PUBLIC_KEYS) == []
+
+
+@pytest.mark.parametrize('case, tunnels, keys', [
+    ('changed this run', [tunnel('a', fresh=False)], PUBLIC_KEYS),
+    ('handshake 300 s ago', [tunnel('b')], PUBLIC_KEYS),
+    ('no handshake', [tunnel('c')], PUBLIC_KEYS),
+    ('key unknown to the server', [tunnel('d')], dict(PUBLIC_KEYS, d='KD')),
+    ('public key not known here', [tunnel('a')], {}),
+])
+def test_every_other_tunnel_is_checked(case, tunnels, keys):
+    assert tunnels_to_check(tunnels, SERVER_VIEW, keys) == [tunnels[0]['container']], case
+
+
+def test_no_server_view_checks_every_tunnel():
+    assert tunnels_to_check([tunnel('a'), tunnel('b')], {}, PUBLIC_KEYS) == ['vpn-a', 'vpn-b']
+    assert tunnels_to_check([tunnel('a')], None, PUBLIC_KEYS) == ['vpn-a']
