@@ -8,21 +8,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine
+from ansible_collections.federated.vpn.plugins.plugin_utils.container_action import EngineAction
 
 
-class ActionModule(ActionBase):
+class ActionModule(EngineAction):
 
-    TRANSFERS_FILES = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp
-        _validation, args = self.validate_argument_spec(
-            argument_spec=container_engine.CONTAINER_SPEC,
-            required_if=container_engine.CONTAINER_REQUIRED_IF)
-        module, module_args = container_engine.module_call('container', args)
-        result.update(self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars))
-        return result
+    OPERATION = 'container'
+    SPEC = container_engine.CONTAINER_SPEC
+    REQUIRED_IF = container_engine.CONTAINER_REQUIRED_IF

@@ -8,28 +8,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine
-
+from ansible_collections.federated.vpn.plugins.plugin_utils.container_action import EngineAction
 
 LOG_LINES = 10
 
 
-class ActionModule(ActionBase):
+class ActionModule(EngineAction):
 
-    TRANSFERS_FILES = False
+    OPERATION = 'container_exec'
+    SPEC = container_engine.EXEC_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp
-        _validation, args = self.validate_argument_spec(
-            argument_spec=container_engine.EXEC_SPEC)
-        module, module_args = container_engine.module_call('container_exec', args)
-        result.update(self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars))
+    def after(self, args, result, task_vars):
         if result.get('failed') and 'rc' not in result:
             self._explain(args['container'], result, task_vars)
-        return result
 
     def _explain(self, name, result, task_vars):
         """The command could not run: say whether the container runs, and how its log ends."""
