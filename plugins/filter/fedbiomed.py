@@ -41,7 +41,7 @@ def dataset_mount(path_and_name):
     path, name = path_and_name
     item = {'name': name, 'path': path}
     _name(item, 'dataset')
-    return {'type': 'bind', 'source': path.rstrip('/'), 'target': _container_path(item), 'read_only': True}
+    return {'source': path.rstrip('/'), 'target': _container_path(item), 'read_only': True}
 
 
 def dataset_spec(item):

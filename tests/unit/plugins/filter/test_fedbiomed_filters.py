@@ -9,8 +9,8 @@ from ansible_collections.federated.vpn.plugins.filter.status import status_peers
 def test_dataset_mount_and_spec_agree_on_the_container_path():
     mount = dataset_mount(('/srv/data/cohort-a.csv', 'cohort-a'))
     spec = dataset_spec({'name': 'cohort-a', 'path': '/srv/data/cohort-a.csv', 'tags': ['rig', 'cohort']})
-    assert mount == {'type': 'bind', 'source': '/srv/data/cohort-a.csv', 'target': '/data/cohort-a/cohort-a.csv',
-                     'read_only': True}
+    # a bind mount as federated.vpn.container takes it
+    assert mount == {'source': '/srv/data/cohort-a.csv', 'target': '/data/cohort-a/cohort-a.csv', 'read_only': True}
     assert spec['path'] == mount['target'] and spec['tags'] == ['cohort', 'rig']
     assert spec['data_type'] == 'csv' and spec['description'] == 'cohort-a'
     assert dataset_mount(('/srv/images/', 'imgs'))['target'] == '/data/imgs/images'
