@@ -34,15 +34,16 @@ def wg_valid_key(value):
 HANDSHAKE_PROOF_SECONDS = 180
 
 
-def tunnels_to_check(tunnels, server_view, public_keys):
+def tunnels_to_check(tunnels, server_status, public_keys):
     """The containers of tunnels (container, peer, fresh) to check from inside: all but the
     fresh ones whose peer's key the server saw complete a handshake less than 180 s ago.
 
-    server_view: {'now': epoch, 'peers': {public key: latest handshake epoch or 0}}, read on
-    the server in this run ({} when it was not); public_keys: {peer name: public key}.
+    server_status: the server's vpn-status read in this run ({} when it was not): its clock
+    (now) and its peers (public_key, latest_handshake epoch or 0); public_keys: {peer name:
+    public key}.
     """
-    now = int((server_view or {}).get('now') or 0)
-    seen = (server_view or {}).get('peers') or {}
+    now = int((server_status or {}).get('now') or 0)
+    seen = dict((peer['public_key'], peer['latest_handshake']) for peer in (server_status or {}).get('peers') or [])
     out = []
     for tunnel in tunnels or []:
         latest = int(seen.get((public_keys or {}).get(tunnel['peer'], ''), 0) or 0)
