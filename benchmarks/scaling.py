@@ -62,7 +62,8 @@ def run(path, playbook, forks, limit=None):
     args = [PLAYBOOK, '-i', path, os.path.join(ROOT, 'playbooks', playbook), '--forks', str(forks)]
     if limit:
         args += ['--limit', limit]
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
+               PROFILE_TASKS_TASK_OUTPUT_LIMIT='all')
     start = time.perf_counter()
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
@@ -83,21 +84,24 @@ def measure(tmp, nodes, repeat, forks, endpoint):
     with open(path, 'w') as handle:
         json.dump(inventory(state, nodes, endpoint), handle)
     out = {}
-    out['first deploy'] = run(path, 'vpn.yml', forks)[0]
-    reruns = []
-    for dummy in range(repeat):
-        seconds, changed = run(path, 'vpn.yml', forks)
-        if any(changed.values()):
-            sys.exit('the re-run with %d nodes changed something: %s' % (nodes, changed))
-        reruns.append(seconds)
-    out['no-op re-run'] = statistics.median(reruns)
-    with open(path, 'w') as handle:
-        json.dump(inventory(state, nodes + 1, endpoint), handle)
-    out['add one node (--limit server,new)'] = run(path, 'vpn.yml', forks, limit='server,n%02d' % (nodes + 1))[0]
-    subprocess.run([PLAYBOOK, '-i', path, os.path.join(ROOT, 'playbooks', 'clean.yml'), '-e', 'level=configuration',
-                    '-e', 'purge_data=true', '-e', 'confirm=false'], cwd=ROOT, capture_output=True, check=False,
-                   env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')))
-    shutil.rmtree(state, ignore_errors=True)
+    try:
+        out['first deploy'] = run(path, 'vpn.yml', forks)[0]
+        reruns = []
+        for dummy in range(repeat):
+            seconds, changed = run(path, 'vpn.yml', forks)
+            if any(changed.values()):
+                sys.exit('the re-run with %d nodes changed something: %s' % (nodes, changed))
+            reruns.append(seconds)
+        out['no-op re-run'] = statistics.median(reruns)
+        with open(path, 'w') as handle:
+            json.dump(inventory(state, nodes + 1, endpoint), handle)
+        out['add one node (--limit server,new)'] = run(path, 'vpn.yml', forks, limit='server,n%02d' % (nodes + 1))[0]
+    finally:
+        # also after a failure: nothing of the benchmark stays on the machine
+        subprocess.run([PLAYBOOK, '-i', path, os.path.join(ROOT, 'playbooks', 'clean.yml'), '-e', 'level=configuration',
+                        '-e', 'purge_data=true', '-e', 'confirm=false'], cwd=ROOT, capture_output=True, check=False,
+                       env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg')))
+        shutil.rmtree(state, ignore_errors=True)
     return out
 
 
@@ -123,6 +127,8 @@ def main():
     parser.add_argument('--images-tag', default=IMAGES_TAG, help='the tag of the wireguard image to run (built if missing)')
     opts = parser.parse_args()
     LOG_DIR, IMAGES_TAG = opts.log_dir, opts.images_tag
+    if LOG_DIR:
+        os.makedirs(LOG_DIR, exist_ok=True)
     ensure_image()
     endpoint = this_machine_address()
     tmp = tempfile.mkdtemp(prefix=PREFIX)

@@ -19,6 +19,13 @@ description:
     C(plugin_utils/container_engine.py).
   - A started container restarts with the machine and after a crash, but not against an
     operator's stop (Docker's C(unless-stopped)).
+  - A started container carries the digest of its description in the label
+    C(federated-vpn.description). When the listing of the host's engine read at the start
+    of the run (the fact C(federation_engine) that C(playbooks/validate.yml) sets) shows it
+    running with that digest and from the image its reference names now, the task reports
+    it unchanged without calling the engine's module. An image delivered since is compared
+    by the ID its delivery reported (the fact C(container_host_image_ids)); on a host where
+    this module changed a container since, nothing is compared.
 version_added: 0.1.0
 author: federated.vpn contributors (!UNKNOWN)
 options:
@@ -130,6 +137,14 @@ EXAMPLES = r'''
 RETURN = r'''
 container:
   description: The container as the engine describes it after the task (Docker's inspect output).
-  returned: success and O(state) is not V(absent)
+  returned: success, O(state) is not V(absent), and the engine's module was called
   type: dict
+ansible_facts:
+  description: What the run knows after a change.
+  returned: changed
+  type: dict
+  contains:
+    federation_engine_stale:
+      description: The listing in C(federation_engine) no longer holds on this host.
+      type: bool
 '''

@@ -25,10 +25,18 @@ class EngineAction(ActionBase):
         result = super(EngineAction, self).run(tmp, task_vars)
         del tmp
         _validation, args = self.validate_argument_spec(argument_spec=self.SPEC, required_if=self.REQUIRED_IF)
+        known = self.before(args, task_vars)
+        if known is not None:
+            result.update(known)
+            return result
         module, module_args = container_engine.module_call(self.OPERATION, args)
         result.update(self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars))
         self.after(args, result, task_vars)
         return result
+
+    def before(self, args, task_vars):
+        """A result known without calling the engine's module, or None."""
+        return None
 
     def after(self, args, result, task_vars):
         """What an operation adds to the engine module's result."""

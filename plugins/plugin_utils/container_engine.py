@@ -14,10 +14,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 
 # restart at boot and after a crash, but not against an operator's `stop`
 RESTART_POLICY = 'unless-stopped'
+
+# a started container carries the digest of its description, so that a re-run can tell
+# from the engine's one listing (validate.yml's federation_engine) that it runs as described
+LABEL_DESCRIPTION = 'federated-vpn.description'
+DESCRIBED = ('image', 'command', 'entrypoint', 'labels', 'capabilities', 'devices', 'sysctls',
+             'published_ports', 'env', 'mounts')
 
 CONTAINER_SPEC = dict(
     name=dict(type='str', required=True),
@@ -54,6 +61,38 @@ def _present(args, keys):
     return dict((key, args[key]) for key in keys if args.get(key) is not None)
 
 
+def description_digest(args):
+    """The digest of what a started container is described as (engine-neutral, so an
+    engine's own defaults do not change it)."""
+    described = dict((key, args.get(key)) for key in DESCRIBED)
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode('utf-8')).hexdigest()
+
+
+def labelled(args):
+    """The description with its digest among its labels."""
+    labels = dict(args.get('labels') or {})
+    labels[LABEL_DESCRIPTION] = description_digest(args)
+    return dict(args, labels=labels)
+
+
+def docker_running_as_described(args, listing, image_id=None):
+    """Whether docker_host_info's listing (containers and images, verbose) shows the
+    container of this started description running, from it and from the image its
+    reference names now (image_id when known since, else as listed): then the engine
+    module would change nothing."""
+    name = '/' + args['name']
+    container = next((item for item in listing.get('containers') or []
+                      if name in (item.get('Names') or [])), None)
+    if container is None or container.get('State') != 'running':
+        return False
+    if (container.get('Labels') or {}).get(LABEL_DESCRIPTION) != description_digest(args):
+        return False
+    if image_id is None:
+        image_id = next((item.get('Id') for item in listing.get('images') or []
+                         if args['image'] in (item.get('RepoTags') or [])), None)
+    return image_id is not None and container.get('ImageID') == image_id
+
+
 def docker_container(args):
     """community.docker.docker_container arguments for a validated description."""
     if args['state'] == 'absent':
@@ -61,6 +100,7 @@ def docker_container(args):
     if args['state'] == 'restarted':
         # the container as it runs, restarted: nothing compared, nothing re-created
         return dict(name=args['name'], state='started', restart=True, comparisons={'*': 'ignore'})
+    args = labelled(args)
     out = _present(args, ['name', 'image', 'command', 'entrypoint', 'labels', 'capabilities',
                           'sysctls', 'published_ports', 'env'])
     out.update(state='started', restart=args['restart'], restart_policy=RESTART_POLICY)
@@ -123,6 +163,7 @@ ENGINES = {
         'container_exec': ('community.docker.docker_container_exec', docker_container_exec),
         'container_info': ('community.docker.docker_container_info', docker_container_info),
         'state': docker_state,
+        'running_as_described': docker_running_as_described,
         'log_lines': docker_log_lines,
     },
 }

@@ -33,7 +33,7 @@ def run_module(capsys):
 
 @pytest.fixture
 def run_action():
-    """run_action(ActionModule, args, secrets=None, check_mode=False) -> result dict.
+    """run_action(ActionModule, args, secrets=None, check_mode=False, task_vars=None) -> result dict.
 
     In-process, with a real DataLoader holding the run's vault secrets as ansible-playbook
     gives them ([(vault_id, VaultSecret)], or none) and a stand-in task and connection.
@@ -41,12 +41,13 @@ def run_action():
     # imported here: ansible-test units runs the module tests (tests/unit/plugins/modules)
     # with ansible-core's module_utils only, and this conftest.py is theirs too
     from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
 
-    def runner(action_class, args, secrets=None, check_mode=False):
+    def runner(action_class, args, secrets=None, check_mode=False, task_vars=None):
         loader = DataLoader()
         if secrets:
             loader.set_vault_secrets(secrets)
         task = mock.MagicMock(args=args, check_mode=check_mode, async_val=0, action='federated.vpn.test')
-        action = action_class(task, mock.MagicMock(), mock.MagicMock(), loader, mock.MagicMock(), mock.MagicMock())
-        return action.run(task_vars={})
+        action = action_class(task, mock.MagicMock(), mock.MagicMock(), loader, Templar(loader=loader), mock.MagicMock())
+        return action.run(task_vars=dict(task_vars or {}))
     return runner

@@ -20,14 +20,21 @@ TUNNEL = dict(
             {'source': '/var/lib/federated-vpn/node', 'target': '/fbm/node'}],
 )
 
+# as the validated description gives it (read_only defaults to false)
+DIGEST = container_engine.description_digest(dict(TUNNEL, mounts=[dict(TUNNEL['mounts'][0]),
+                                                                  dict(TUNNEL['mounts'][1], read_only=False)]))
+
 
 @pytest.fixture
 def engine_call(run_action):
-    """engine_call(action class, args, check_mode=False) -> (module name, module args, result)."""
-    def call(action_class, args, check_mode=False):
+    """engine_call(action class, args, check_mode=False, task_vars=None) -> (module name, module args,
+    result); (None, None, result) when the engine's module was not called."""
+    def call(action_class, args, check_mode=False, task_vars=None, changed=True):
         with mock.patch.object(action_class, '_execute_module',
-                               return_value={'changed': True, 'container': {'Id': 'x'}}) as execute:
-            result = run_action(action_class, args, check_mode=check_mode)
+                               return_value={'changed': changed, 'container': {'Id': 'x'}}) as execute:
+            result = run_action(action_class, args, check_mode=check_mode, task_vars=task_vars)
+        if not execute.called:
+            return None, None, result
         return execute.call_args.kwargs['module_name'], execute.call_args.kwargs['module_args'], result
     return call
 
@@ -38,7 +45,9 @@ def test_started_container_is_docker_container_with_the_federation_restart_polic
     assert args == {
         'name': 'vpn-client-hospital1', 'image': 'federated-vpn/wireguard:0.1.0', 'state': 'started',
         'restart': False, 'restart_policy': 'unless-stopped',
-        'labels': {'federated-vpn.federation': 'demo'}, 'capabilities': ['NET_ADMIN'],
+        'labels': {'federated-vpn.federation': 'demo',
+                   'federated-vpn.description': DIGEST},
+        'capabilities': ['NET_ADMIN'],
         'devices': ['/dev/net/tun:/dev/net/tun:rwm'], 'env': {'VPN_MTU': '1420'},
         'mounts': [{'type': 'bind', 'source': '/etc/federated-vpn/client/hospital1', 'target': '/etc/wireguard',
                     'read_only': True},
@@ -49,7 +58,8 @@ def test_started_container_is_docker_container_with_the_federation_restart_polic
 
 def test_options_not_given_are_not_compared(engine_call):
     _module, args, _result = engine_call(Container, {'name': 'c', 'image': 'i'})
-    assert args == {'name': 'c', 'image': 'i', 'state': 'started', 'restart': False, 'restart_policy': 'unless-stopped'}
+    assert args == {'name': 'c', 'image': 'i', 'state': 'started', 'restart': False, 'restart_policy': 'unless-stopped',
+                    'labels': {'federated-vpn.description': container_engine.description_digest({'image': 'i'})}}
 
 
 def test_an_empty_command_stays_empty(engine_call):
@@ -110,3 +120,64 @@ def test_a_missing_container_and_a_log_docker_does_not_keep_in_a_file():
 def test_json_file_log_lines():
     text = '{"log":"wg0 up\\n","stream":"stdout"}\n{"log":"Name or service not known\\n","stream":"stderr"}\nnot json'
     assert container_engine.docker_log_lines(text) == ['wg0 up', 'Name or service not known', 'not json']
+
+
+def listing(digest=None, state='running', container_image='sha256:old', tagged_image='sha256:old'):
+    """docker_host_info's verbose listing with the tunnel container as described."""
+    return {
+        'containers': [{'Names': ['/vpn-client-hospital1'], 'State': state, 'ImageID': container_image,
+                        'Labels': {'federated-vpn.federation': 'demo',
+                                   'federated-vpn.description': digest or DIGEST}}],
+        'images': [{'Id': tagged_image, 'RepoTags': ['federated-vpn/wireguard:0.1.0']}],
+    }
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_container_listed_running_as_described_is_left_without_calling_the_engine(engine_call, check_mode):
+    module, _args, result = engine_call(Container, dict(TUNNEL), check_mode=check_mode,
+                                        task_vars={'federation_engine': listing()})
+    assert module is None and not result['changed'] and 'ansible_facts' not in result
+
+
+@pytest.mark.parametrize('task_vars', [
+    pytest.param({}, id='no listing'),
+    pytest.param({'federation_engine': listing(digest='other')}, id='described otherwise'),
+    pytest.param({'federation_engine': listing(state='exited')}, id='stopped'),
+    pytest.param({'federation_engine': listing(tagged_image='sha256:new')}, id='tag moved before the run'),
+    pytest.param({'federation_engine': listing(), 'container_host_image_ids': {'federated-vpn/wireguard:0.1.0': 'sha256:new'}},
+                 id='image delivered in the run'),
+    pytest.param({'federation_engine': listing(), 'container_host_image_ids': {'federated-vpn/wireguard:0.1.0': None}},
+                 id='delivery without an ID (check mode)'),
+    pytest.param({'federation_engine': listing(), 'federation_engine_stale': True}, id='a container changed since'),
+    pytest.param({'federation_engine': {'containers': [], 'images': []}}, id='not there'),
+])
+def test_the_engine_decides_unless_the_listing_still_holds(engine_call, task_vars):
+    module, _args, result = engine_call(Container, dict(TUNNEL), task_vars=task_vars)
+    assert module == 'community.docker.docker_container' and result['changed']
+
+
+def test_an_image_delivered_with_the_same_id_still_counts_as_described(engine_call):
+    module, _args, _result = engine_call(Container, dict(TUNNEL), task_vars={
+        'federation_engine': listing(tagged_image='sha256:stale'),
+        'container_host_image_ids': {'federated-vpn/wireguard:0.1.0': 'sha256:old'}})
+    assert module is None
+
+
+@pytest.mark.parametrize('args', [dict(TUNNEL, restart=True), {'name': 'vpn-client-hospital1', 'state': 'restarted'},
+                                  {'name': 'vpn-client-hospital1', 'state': 'absent'}])
+def test_restarts_and_removals_always_reach_the_engine(engine_call, args):
+    module, _args, _result = engine_call(Container, args, task_vars={'federation_engine': listing()})
+    assert module == 'community.docker.docker_container'
+
+
+def test_a_change_makes_the_listing_stale_on_this_host(engine_call):
+    _module, _args, result = engine_call(Container, {'name': 'c', 'state': 'absent'})
+    assert result['ansible_facts'] == {'federation_engine_stale': True}
+    _module, _args, result = engine_call(Container, {'name': 'c', 'state': 'absent'}, changed=False)
+    assert 'ansible_facts' not in result
+
+
+def test_the_digest_is_of_the_description_only():
+    digest = container_engine.description_digest(TUNNEL)
+    assert container_engine.description_digest(dict(TUNNEL, name='other', state='started', restart=True)) == digest
+    assert container_engine.description_digest(dict(TUNNEL, env={'VPN_MTU': '1280'})) != digest

@@ -113,7 +113,7 @@ def test_gui_password_is_never_echoed():
     assert any('gui.admin_password' in e for e in errors) and not any('secret' in e for e in errors), errors
 
 
-# which tunnels the server's handshakes prove (vpnclient verify.yml)
+# which tunnels the server's handshakes prove (vpnclient settle.yml)
 # the server's vpn-status, as peers.yml keeps it
 HANDSHAKES = (('KA', 9900), ('KB', 9700), ('KC', 0))
 SERVER_VIEW = {'now': 10000, 'peers': [{'public_key': key, 'latest_handshake': seen} for key, seen in HANDSHAKES]}

@@ -100,7 +100,7 @@ def test_the_roles_and_the_validation_use_the_one_filter():
         'node/tasks/instance.yml': ['item.file | federated.vpn.inventory_path(inventory_dir | default(none))'],
         'gui/tasks/instance.yml': ['gui_settings.certificate | federated.vpn.inventory_path(inventory_dir',
                                    'gui_settings.private_key | federated.vpn.inventory_path(inventory_dir'],
-        'container_host/tasks/image.yml': ['container_host_archive_dir | federated.vpn.inventory_path(inventory_dir'],
+        'container_host/tasks/deliver_load.yml': ['container_host_archive_dir | federated.vpn.inventory_path(inventory_dir'],
         'container_host/tasks/publish.yml': ['container_host_archive_dir | federated.vpn.inventory_path(inventory_dir'],
     }
     for path, snippets in uses.items():
