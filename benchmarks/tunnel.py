@@ -6,7 +6,10 @@ wireguard-go it ships and with Debian 12's - and, for each, starts on this machi
 Docker engine the containers the roles start, with the same entrypoint, MTU and firewall
 (the server forwards node -> researcher:PORT only, the researcher accepts PORT only):
 
-  path      node -> VPN server -> researcher: two WireGuard hops, as deployed today
+  path      node -> VPN server -> researcher: two WireGuard hops (a researcher on
+            another machine than the VPN server)
+  local     node -> VPN server -> researcher beside it on a local link (VPN_LINK=local,
+            the default when the researcher runs on the VPN server's machine): one hop
   one hop   node -> a listener in the VPN server's own namespace: one WireGuard hop
   raw       node -> researcher over the Docker bridge, no tunnel
 
@@ -42,8 +45,9 @@ VARIANTS = [
     ('debian12', {'WIREGUARD_GO_SUITE': 'bookworm', 'WIREGUARD_GO_VERSION': '0.0.20220316-1+b4'}),
 ]
 SUBNET, GATEWAY = '10.250.77.0/24', '10.250.77.1'
-UNDERLAY = {'server': '10.250.77.10', 'node': '10.250.77.11', 'researcher': '10.250.77.12'}
-VPN = {'server': '10.220.0.1', 'node': '10.221.0.2', 'researcher': '10.222.0.2'}
+UNDERLAY = {'server': '10.250.77.10', 'node': '10.250.77.11', 'researcher': '10.250.77.12', 'local': '10.250.77.13'}
+VPN = {'server': '10.220.0.1', 'node': '10.221.0.2', 'researcher': '10.222.0.2', 'local': '10.222.0.3'}
+TUNNELLED = ('server', 'node', 'researcher')
 NETWORK, NODE_POOL, RESEARCHER_POOL = '10.220.0.0/14', '10.221.0.0/16', '10.222.0.0/16'
 WG_PORT, MTU = 51820, 1420
 
@@ -58,7 +62,7 @@ def keypair():
 
 def configs():
     """wg(8) configs as the roles render them: a hub and two spokes."""
-    keys = dict((name, keypair()) for name in VPN)
+    keys = dict((name, keypair()) for name in TUNNELLED)
     server = '[Interface]\nPrivateKey = %s\nListenPort = %d\n' % (keys['server'][0], WG_PORT)
     for name in ('node', 'researcher'):
         server += '\n[Peer]\nPublicKey = %s\nAllowedIPs = %s/32\n' % (keys[name][1], VPN[name])
@@ -99,40 +103,46 @@ def put_file(container, path, text):
 
 
 def start_tunnels(client, image, network, port):
-    """The server, node and researcher tunnel containers, up, with handshakes."""
+    """The server, node and researcher tunnel containers and the researcher on a local
+    link, up, with handshakes."""
     conf = configs()
     env = {
         'server': {'VPN_ADDRESS': VPN['server'] + '/14', 'VPN_FORWARD_POLICY': 'drop',
                    'VPN_FORWARD_ALLOW': '%s>%s:tcp/%d %s' % (NODE_POOL, RESEARCHER_POOL, port,
-                                                             NODE_POOL + '>' + VPN['server'] + '/32')},
+                                                             NODE_POOL + '>' + VPN['server'] + '/32'),
+                   'VPN_LOCAL_PEERS': VPN['local']},
         'node': {'VPN_ADDRESS': VPN['node'] + '/14', 'VPN_INPUT_POLICY': 'drop'},
         'researcher': {'VPN_ADDRESS': VPN['researcher'] + '/14', 'VPN_INPUT_POLICY': 'drop',
                        'VPN_INPUT_ALLOW': 'tcp/%d' % port},
+        'local': {'VPN_ADDRESS': VPN['local'] + '/14', 'VPN_LINK': 'local', 'VPN_INPUT_POLICY': 'drop',
+                  'VPN_INPUT_ALLOW': 'tcp/%d' % port},
     }
+    sysctls = {'server': {'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.proxy_arp': '1'}}
     containers = {}
-    for name in ('server', 'node', 'researcher'):
+    for name in ('server', 'node', 'researcher', 'local'):
         container = client.containers.create(
             image, name=PREFIX + name, environment=dict(env[name], VPN_MTU=str(MTU), VPN_IMPLEMENTATION='wireguard-go'),
-            cap_add=['NET_ADMIN'], devices=['/dev/net/tun:/dev/net/tun:rwm'],
-            sysctls={'net.ipv4.ip_forward': '1'} if name == 'server' else None, network=network.name)
+            cap_add=['NET_ADMIN'], devices=['/dev/net/tun:/dev/net/tun:rwm'] if name in TUNNELLED else None,
+            sysctls=sysctls.get(name), network=network.name)
         network.disconnect(container)
         network.connect(container, ipv4_address=UNDERLAY[name])
-        put_file(container, '/etc/wireguard/wg0.conf', conf[name])
+        if name in TUNNELLED:
+            put_file(container, '/etc/wireguard/wg0.conf', conf[name])
         container.start()
         containers[name] = container
     for name, container in containers.items():
         for dummy in range(100):
             code, out = container.exec_run(['cat', '/run/vpn/steps'])
-            if code == 0 and b'wg0-up' in out:
+            if code == 0 and (b'wg0-up' in out or b'local-up' in out):
                 break
             container.reload()
             if container.status != 'running':
                 raise RuntimeError('%s stopped: %s' % (name, container.logs()[-500:].decode(errors='replace')))
             time.sleep(0.1)
-    for name in ('node', 'researcher'):
+    for name in ('node', 'researcher', 'local'):
         code, out = containers[name].exec_run(['ping', '-c', '3', '-W', '2', VPN['server']])
         if code != 0:
-            raise RuntimeError('%s does not reach the server through wg0: %s' % (name, out.decode(errors='replace')))
+            raise RuntimeError('%s does not reach the VPN server: %s' % (name, out.decode(errors='replace')))
     return containers
 
 
@@ -191,6 +201,7 @@ def main():
                 mtu[label] = mtu_check(client, tool, tunnels['node'])
                 for streams in (1, 4):
                     cases = [('path', tunnels['researcher'], VPN['researcher']),
+                             ('local', tunnels['local'], VPN['local']),
                              ('one hop', tunnels['server'], VPN['server']),
                              ('raw', tunnels['researcher'], UNDERLAY['researcher'])]
                     for case, listener, address in cases:
@@ -215,10 +226,12 @@ def main():
     debian12 = [k for k in medians if k[0].startswith(VARIANTS[1][0])][0][0]
     for streams in (1, 4):
         best_hop = max(medians[(shipped, 'one hop', streams)], medians[(debian12, 'one hop', streams)])
-        print('%d stream(s): deployed path / fastest one hop = %.2f; shipped / Debian 12 on the path = %.2f; '
-              'path / raw = %.3f' % (streams, medians[(shipped, 'path', streams)] / best_hop,
-                                     medians[(shipped, 'path', streams)] / medians[(debian12, 'path', streams)],
-                                     medians[(shipped, 'path', streams)] / medians[('no tunnel', 'raw', streams)]))
+        print('%d stream(s): local link / fastest one hop = %.2f; two-hop path / fastest one hop = %.2f; '
+              'shipped / Debian 12 on the path = %.2f; local / raw = %.3f'
+              % (streams, medians[(shipped, 'local', streams)] / best_hop,
+                 medians[(shipped, 'path', streams)] / best_hop,
+                 medians[(shipped, 'path', streams)] / medians[(debian12, 'path', streams)],
+                 medians[(shipped, 'local', streams)] / medians[('no tunnel', 'raw', streams)]))
     for label, (passes, refused) in mtu.items():
         print('MTU %s: a %d-byte DF ping through wg0 %s, %d bytes %s' % (
             label, MTU - 28, 'passes' if passes else 'FAILS', MTU - 27, 'is refused' if refused else 'PASSES'))

@@ -62,3 +62,13 @@ def test_reach_pings_the_address_through_wg0_then_reports(tmp_path):
 def test_reach_gives_up_after_the_given_seconds(tmp_path):
     out = run(tmp_path, DUMP, ['--reach', '10.220.0.1', '--within', '0'], ping_rc=1, expect_rc=3)
     assert json.loads(out) == {'reached': False, 'address': '10.220.0.1', 'seconds': 0}
+
+
+def test_a_local_link_reports_reaching_the_server_without_wg0(tmp_path):
+    (tmp_path / 'run').mkdir()
+    (tmp_path / 'run' / 'implementation').write_text('local\n')
+    (tmp_path / 'run' / 'implementation_version').write_text('eth0\n')
+    status = json.loads(run(tmp_path, 'wg must not be read', ['--reach', '10.220.0.1', '--within', '5']))
+    assert status['link'] == 'local' and status['reached'] is True and status['implementation'] == 'local'
+    # the route decides: no -I wg0
+    assert (tmp_path / 'pings').read_text().split() == ['-c', '1', '-W', '2', '10.220.0.1']
