@@ -9,7 +9,9 @@ running as described, from the image its reference names, is left alone without 
 the module: that call is most of a no-op re-run's time per container. The listing is
 trusted only while it holds: an image delivered since is compared by the ID its delivery
 reported (container_host's container_host_image_ids), and a host where this module
-changed a container since (it then sets federation_engine_stale) is not compared."""
+changed a container since (it then sets federation_engine_stale) is not compared.
+
+In check mode, a container on a network that does not exist yet is predicted to change."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -29,6 +31,13 @@ class ActionModule(EngineAction):
         return self._templar.template(task_vars.get(name, default))
 
     def before(self, args, task_vars):
+        if self._task.check_mode and args['state'] == 'started' and args.get('network'):
+            # the engine's module refuses a network that does not exist, even to predict;
+            # one the run makes first (the VPN server's) does not exist in check mode
+            module, module_args = container_engine.module_call('network_info', args)
+            if not self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars).get('exists'):
+                return dict(changed=True, msg='%s would start on network %s, which does not exist yet'
+                                              % (args['name'], args['network']))
         if args['state'] != 'started' or args['restart'] or self._fact(task_vars, 'federation_engine_stale', False):
             return None
         listing = self._fact(task_vars, 'federation_engine', None) or {}

@@ -43,8 +43,10 @@ def _fedbiomed(status):
 
 
 def status_peers(registry):
-    """The peer registry without its secrets: [{name, type, address, public_key}]."""
-    return [dict(name=name, type=e['type'], address=e['address'], public_key=e.get('public_key'))
+    """The peer registry without its secrets: [{name, type, address, public_key, link}] (link:
+    tunnel, or local for a peer linked locally to the server, vpn_local_links)."""
+    return [dict(name=name, type=e['type'], address=e['address'], public_key=e.get('public_key'),
+                 link=e.get('link', 'tunnel'))
             for name, e in sorted(registry.items())]
 
 
@@ -80,7 +82,8 @@ def status_rows(peers, server, clients):
         client = clients.get(peer['name'], {})
         rows.append(dict(
             peer=peer['name'], type=peer['type'], address=peer['address'],
-            handshake=_age(state['latest_handshake'] if state else 0, server.get('now', 0)) if key else 'no key',
+            handshake=('local link' if peer.get('link') == 'local' else
+                       _age(state['latest_handshake'] if state else 0, server.get('now', 0)) if key else 'no key'),
             transfer=('%s / %s' % (_size(state['transfer_rx']), _size(state['transfer_tx']))) if state else '-',
             container=client.get('container') or '-', state=client.get('state') or 'unknown',
             health=client.get('health') or '-', wireguard=_client_wireguard(client.get('status')),

@@ -19,20 +19,37 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
-from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import check_federation, gui_problems, port_number
+from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import (check_federation, gui_problems,
+                                                                                    machine_of, port_number)
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
 from ansible_collections.federated.vpn.plugins.plugin_utils.inventory_paths import check_archive_dir
 
 CLIENT_GROUPS = (('researcher', 'researcher'), ('nodes', 'node'))
 SINGLE_HOST_GROUPS = ('vpnserver', 'researcher')
+# how a peer reaches the VPN: its own WireGuard tunnel, or (the researcher on the VPN
+# server's machine) a local link on a network it shares with the server container alone
+LINKS = ('auto', 'tunnel', 'local')
 
 
-def _host_peers(host, hv, group, peer_type):
+def _same_machine(host, hv, other, other_hv):
+    return other is not None and (host == other or machine_of(host, hv) == machine_of(other, other_hv))
+
+
+def researcher_link(host, hv, server_host, server_hv):
+    """researcher_vpn_link as it applies: auto is local on the VPN server's machine."""
+    link = hv.get('researcher_vpn_link') or 'auto'
+    if link == 'auto':
+        return 'local' if _same_machine(host, hv, server_host, server_hv) else 'tunnel'
+    return link
+
+
+def _host_peers(host, hv, group, peer_type, server):
     keys = hv.get('vpnclient_public_keys') or {}
     if group == 'researcher':
         name = hv.get('researcher_vpn_name') or host
         return [dict(name=name, type=peer_type, host=host, address=hv.get('researcher_vpn_address'),
-                     public_key=keys.get(name), source='%s: researcher_vpn_name' % host)]
+                     public_key=keys.get(name), link=researcher_link(host, hv, *server),
+                     source='%s: researcher_vpn_name' % host)]
     instances = hv.get('node_instances') or [{'name': host}]
     if not isinstance(instances, (list, tuple)):
         raise AnsibleFilterError('%s: node_instances must be a list of {name: ...} entries' % host)
@@ -41,25 +58,69 @@ def _host_peers(host, hv, group, peer_type):
         if not isinstance(inst, dict) or not inst.get('name'):
             raise AnsibleFilterError('%s: node_instances[%d] must be a mapping with a name' % (host, index))
         peers.append(dict(name=inst['name'], type=peer_type, host=host, address=inst.get('vpn_address'),
-                          public_key=keys.get(inst['name']), instance=dict(inst),
+                          public_key=keys.get(inst['name']), instance=dict(inst), link='tunnel',
                           source='%s: node_instances[%d].name' % (host, index)))
     return peers
 
 
 def vpn_peers(groups, hostvars, extra_peers=None):
     """Every client peer the inventory declares: researcher hosts, then node instances,
-    then extra (unmanaged) peers; each with name, type, host, address, public_key."""
+    then extra (unmanaged) peers; each with name, type, host, address, public_key, link."""
     peers = []
+    server_host = (list(groups.get('vpnserver', [])) or [None])[0]
+    server = (server_host, hostvars[server_host] if server_host in hostvars else {})
     for group, peer_type in CLIENT_GROUPS:
         for host in groups.get(group, []):
-            peers.extend(_host_peers(host, hostvars[host], group, peer_type))
+            peers.extend(_host_peers(host, hostvars[host], group, peer_type, server))
     for index, extra in enumerate(extra_peers or []):
         if not isinstance(extra, dict):
             raise AnsibleFilterError('vpnserver_extra_peers[%d] must be a mapping' % index)
         peers.append(dict(name=extra.get('name'), type=extra.get('type', 'management'), host=None,
-                          address=extra.get('address'), public_key=extra.get('public_key'),
+                          address=extra.get('address'), public_key=extra.get('public_key'), link='tunnel',
                           source='vpnserver_extra_peers[%d]' % index))
     return peers
+
+
+def local_address(peer, pools):
+    """The VPN address of a local-link peer: its own, or the first of its pool (the one the
+    registry would give it: it is the pool's only peer without an address)."""
+    if peer.get('address'):
+        return ipaddress.IPv4Address(str(peer['address']))
+    return wg.first_host(ipaddress.IPv4Network(str(pools[peer['type']])))
+
+
+def vpn_local_links(peers, pools, network):
+    """The local-link peers ({name: address, interface_address, link, type}); wg_peer never sees them."""
+    prefix = ipaddress.IPv4Network(str(network)).prefixlen
+    out = {}
+    for peer in peers:
+        if peer.get('link') == 'local':
+            address = str(local_address(peer, pools))
+            out[peer['name']] = dict(address=address, interface_address='%s/%d' % (address, prefix), link='local',
+                                     type=peer['type'])
+    return out
+
+
+def _check_links(peers, hostvars, server_host, pools, errors):
+    """researcher_vpn_link: a known value, local only beside the server, and the address of a
+    local link free (the registry, which does not know it, gives out the others)."""
+    for peer in peers:
+        if peer.get('link') not in LINKS[1:]:  # auto is resolved by vpn_peers
+            errors.append('%s: researcher_vpn_link %r is not one of %s' % (peer['host'], peer.get('link'), ', '.join(LINKS)))
+        elif peer['link'] == 'local' and not _same_machine(peer['host'], hostvars[peer['host']], server_host,
+                                                          hostvars.get(server_host) or {}):
+            errors.append('%s: researcher_vpn_link is local, but only a researcher on the VPN server\'s machine (%s) '
+                          'can be linked locally: use tunnel or auto' % (peer['host'], server_host))
+        elif peer['link'] == 'local' and peer['type'] in pools:
+            try:
+                mine = local_address(peer, pools)
+            except ValueError:
+                continue  # _check_peers names the address
+            for other in peers:
+                if other is not peer and other['type'] == peer['type'] and not other.get('address'):
+                    errors.append('%s: peer %s needs a fixed address: the %s pool\'s first address %s is taken by %s, '
+                                  'linked locally (researcher_vpn_link)' % (other['source'], other['name'],
+                                                                           peer['type'], mine, peer['name']))
 
 
 def _net(value, var, errors):
@@ -216,14 +277,16 @@ def vpn_validate(groups, hostvars, settings):
         errors.append(str(exc))
         return errors
     counts = _check_peers(peers, server, pools, errors)
+    _check_links(peers, hostvars, server_host, pools, errors)
     _check_capacity(label, counts, server, pools, errors)
     check_federation(groups, hostvars, settings, errors)
     return errors
 
 
 def vpn_peer_requests(peers):
-    """Peers as wg_peer's peers option takes them (name, type, public_key, address)."""
-    return [dict((k, p.get(k)) for k in ('name', 'type', 'public_key', 'address')) for p in peers]
+    """Peers with a tunnel, as wg_peer's peers option takes them (name, type, public_key, address)."""
+    return [dict((k, p.get(k)) for k in ('name', 'type', 'public_key', 'address'))
+            for p in peers if p.get('link') != 'local']
 
 
 def vpn_peer_summary(peer):
@@ -235,4 +298,5 @@ def vpn_peer_summary(peer):
 class FilterModule(object):
     def filters(self):
         return {'vpn_peers': vpn_peers, 'vpn_validate': vpn_validate, 'gui_problems': gui_problems,
-                'vpn_peer_requests': vpn_peer_requests, 'vpn_peer_summary': vpn_peer_summary}
+                'vpn_peer_requests': vpn_peer_requests, 'vpn_peer_summary': vpn_peer_summary,
+                'vpn_local_links': vpn_local_links}

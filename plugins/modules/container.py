@@ -75,6 +75,13 @@ options:
     description: Published ports, each C(address:host port:container port[/protocol]).
     type: list
     elements: str
+  network:
+    description:
+      - The container network it joins, which must exist; its only one. Default the engine's
+        own (Docker's bridge).
+      - In check mode, a container whose network does not exist yet (one the run makes
+        first) is predicted to change, without calling the engine's module.
+    type: str
   env:
     description: Environment of the container's processes.
     type: dict

@@ -25,6 +25,8 @@ RESTART_POLICY = 'unless-stopped'
 LABEL_DESCRIPTION = 'federated-vpn.description'
 DESCRIBED = ('image', 'command', 'entrypoint', 'labels', 'capabilities', 'devices', 'sysctls',
              'published_ports', 'env', 'mounts')
+# described only when given: a container on the engine's own network keeps its digest
+DESCRIBED_WHEN_SET = ('network',)
 
 CONTAINER_SPEC = dict(
     name=dict(type='str', required=True),
@@ -38,6 +40,7 @@ CONTAINER_SPEC = dict(
     devices=dict(type='list', elements='path'),
     sysctls=dict(type='dict'),
     published_ports=dict(type='list', elements='str'),
+    network=dict(type='str'),
     env=dict(type='dict'),
     mounts=dict(type='list', elements='dict', options=dict(
         source=dict(type='path', required=True),
@@ -65,6 +68,7 @@ def description_digest(args):
     """The digest of what a started container is described as (engine-neutral, so an
     engine's own defaults do not change it)."""
     described = dict((key, args.get(key)) for key in DESCRIBED)
+    described.update(_present(args, DESCRIBED_WHEN_SET))
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode('utf-8')).hexdigest()
 
 
@@ -104,6 +108,8 @@ def docker_container(args):
     out = _present(args, ['name', 'image', 'command', 'entrypoint', 'labels', 'capabilities',
                           'sysctls', 'published_ports', 'env'])
     out.update(state='started', restart=args['restart'], restart_policy=RESTART_POLICY)
+    if args.get('network') is not None:
+        out.update(network_mode=args['network'], networks=[{'name': args['network']}])
     if args.get('devices') is not None:
         out['devices'] = ['%s:%s:rwm' % (path, path) for path in args['devices']]
     if args.get('mounts') is not None:
@@ -120,6 +126,10 @@ def docker_container_exec(args):
 
 def docker_container_info(args):
     return dict(name=args['name'])
+
+
+def docker_network_info(args):
+    return dict(name=args['network'])
 
 
 def docker_state(info):
@@ -162,6 +172,7 @@ ENGINES = {
         'container': ('community.docker.docker_container', docker_container),
         'container_exec': ('community.docker.docker_container_exec', docker_container_exec),
         'container_info': ('community.docker.docker_container_info', docker_container_info),
+        'network_info': ('community.docker.docker_network_info', docker_network_info),
         'state': docker_state,
         'running_as_described': docker_running_as_described,
         'log_lines': docker_log_lines,

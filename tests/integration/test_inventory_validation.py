@@ -223,6 +223,20 @@ CASES = [
           h2_gui(ansible_connection='ssh', ansible_host='hospital.example', ansible_ssh_common_args=NO_SSH)),
      'h2: node_instances[0] (h2) (gui_base_port + 0): tcp/8443 on machine hospital.example is already taken by '
      'h1: node_instances[0] (h1-a) (gui_base_port + 0)'),
+    # researcher_vpn_link: local only beside the VPN server, and then its address is taken
+    ('researcher-link-unknown', server_vars(researcher_vpn_link='bridge'),
+     "server: researcher_vpn_link 'bridge' is not one of auto, tunnel, local"),
+    ('researcher-link-local-elsewhere',
+     both(lambda i: i['all']['children']['researcher'].update(hosts={'lab': {}}),
+          lambda i: i['all']['children'].update(labs={'hosts': {'lab': {
+              'ansible_connection': 'ssh', 'ansible_host': 'lab.example', 'ansible_ssh_common_args': NO_SSH,
+              'researcher_vpn_link': 'local'}}})),
+     "lab: researcher_vpn_link is local, but only a researcher on the VPN server's machine (server) can be "
+     "linked locally"),
+    ('researcher-pool-address-taken-by-local-link',
+     setvars(vpnserver_extra_peers=[{'name': 'laptop', 'type': 'researcher', 'public_key': KEY}]),
+     "vpnserver_extra_peers[0]: peer laptop needs a fixed address: the researcher pool's first address "
+     "10.222.0.2 is taken by server, linked locally"),
     # forward rules of the server, turned into iptables ACCEPT rules
     ('forward-rule-without-arrow', setvars(vpnserver_forward_allow_extra=['10.221.0.0/16']),
      FORWARD + "'10.221.0.0/16' has no '>': write SRC>DST or SRC>DST:PROTO/PORT"),

@@ -181,3 +181,32 @@ def test_the_digest_is_of_the_description_only():
     digest = container_engine.description_digest(TUNNEL)
     assert container_engine.description_digest(dict(TUNNEL, name='other', state='started', restart=True)) == digest
     assert container_engine.description_digest(dict(TUNNEL, env={'VPN_MTU': '1280'})) != digest
+
+
+def test_a_network_is_the_containers_only_one_and_part_of_its_description(engine_call):
+    module, args, _result = engine_call(Container, dict(TUNNEL, network='fbm-vpn-local'))
+    assert module == 'community.docker.docker_container'
+    assert args['network_mode'] == 'fbm-vpn-local' and args['networks'] == [{'name': 'fbm-vpn-local'}]
+    digest = container_engine.description_digest(TUNNEL)
+    assert container_engine.description_digest(dict(TUNNEL, network='fbm-vpn-local')) != digest
+    # a container on the engine's own network keeps the digest it had before the option existed
+    assert container_engine.description_digest(dict(TUNNEL, network=None)) == digest
+
+
+def test_check_mode_predicts_a_container_on_a_network_the_run_has_not_made_yet(run_action):
+    calls = []
+
+    def execute(module_name, module_args, task_vars):
+        calls.append(module_name)
+        return {'exists': False} if module_name.endswith('network_info') else {'changed': True}
+    with mock.patch.object(Container, '_execute_module', side_effect=execute):
+        result = run_action(Container, dict(TUNNEL, network='fbm-vpn-local'), check_mode=True)
+    assert calls == ['community.docker.docker_network_info']
+    assert result['changed'] and 'fbm-vpn-local' in result['msg']
+    calls.clear()
+    with mock.patch.object(Container, '_execute_module', side_effect=lambda **kw: (
+            calls.append(kw['module_name']) or ({'exists': True} if kw['module_name'].endswith('network_info')
+                                                else {'changed': False}))):
+        result = run_action(Container, dict(TUNNEL, network='fbm-vpn-local'), check_mode=True)
+    assert calls == ['community.docker.docker_network_info', 'community.docker.docker_container']
+    assert not result['changed']

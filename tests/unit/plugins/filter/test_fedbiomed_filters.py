@@ -76,3 +76,15 @@ def test_status_rows_and_table_hide_secrets():
     assert by_peer['new']['wireguard'] == '-'
     table = status_table(rows)
     assert table[0].startswith('PEER') and len(table) == 5 and 'SECRET' not in '\n'.join(table)
+
+
+def test_a_peer_linked_locally_shows_its_link_not_a_handshake():
+    peers = status_peers({'r': {'type': 'researcher', 'address': '10.222.0.2', 'link': 'local'}})
+    assert peers == [{'name': 'r', 'type': 'researcher', 'address': '10.222.0.2', 'public_key': None, 'link': 'local'}]
+    server = {'address': '10.220.0.1', 'now': 1000, 'wg': {'peers': []},
+              'container': {'name': 'fbm-vpnserver', 'state': 'running', 'health': 'healthy'}}
+    clients = {'r': {'container': 'fbm-researcher', 'state': 'running', 'health': 'healthy',
+                     'status': {'role': 'researcher', 'state': 'running',
+                                'vpn': {'link': 'local', 'implementation': 'local', 'implementation_version': 'eth0'}}}}
+    row = status_rows(peers, server, clients)[1]
+    assert row['handshake'] == 'local link' and row['wireguard'] == 'local eth0' and row['transfer'] == '-'

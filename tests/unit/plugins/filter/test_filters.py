@@ -1,7 +1,8 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import vpn_peers, vpn_validate
+from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import (vpn_local_links, vpn_peer_requests, vpn_peers,
+                                                                        vpn_validate)
 from ansible_collections.federated.vpn.plugins.filter.wireguard import tunnels_to_check, wg_pubkey, wg_valid_key
 from ansible_collections.federated.vpn.tests.unit.constants import RFC7748_PRIVATE, RFC7748_PUBLIC
 
@@ -142,3 +143,53 @@ def test_every_other_tunnel_is_checked(case, tunnels, keys):
 def test_no_server_view_checks_every_tunnel():
     assert tunnels_to_check([tunnel('a'), tunnel('b')], {}, PUBLIC_KEYS) == ['vpn-a', 'vpn-b']
     assert tunnels_to_check([tunnel('a')], None, PUBLIC_KEYS) == ['vpn-a']
+
+
+def test_the_researcher_on_the_servers_machine_is_linked_locally_and_not_registered():
+    groups, hv = inventory()
+    peers = vpn_peers(groups, hv)
+    assert [(p['name'], p['link']) for p in peers] == [('server', 'local'), ('n1', 'tunnel'), ('n2', 'tunnel')]
+    assert [r['name'] for r in vpn_peer_requests(peers)] == ['n1', 'n2']
+    assert vpn_local_links(peers, SETTINGS['pools'], SETTINGS['network']) == {
+        'server': {'address': '10.222.0.2', 'interface_address': '10.222.0.2/14', 'link': 'local', 'type': 'researcher'}}
+
+
+@pytest.mark.parametrize('server, researcher, link', [
+    ({}, {}, 'tunnel'),
+    ({'ansible_host': '192.0.2.1'}, {'ansible_host': '192.0.2.1'}, 'local'),
+    ({'ansible_connection': 'local'}, {'ansible_connection': 'local'}, 'local'),
+    ({}, {'researcher_vpn_link': 'tunnel'}, 'tunnel'),
+])
+def test_auto_is_local_on_the_servers_machine_only(server, researcher, link):
+    groups = {'vpnserver': ['vpn'], 'researcher': ['lab'], 'nodes': ['n1']}
+    hv = {'vpn': server, 'lab': researcher, 'n1': {}}
+    assert vpn_peers(groups, hv)[0]['link'] == link
+
+
+def test_a_researcher_kept_on_its_tunnel_is_registered():
+    groups, hv = inventory(server={'researcher_vpn_link': 'tunnel', 'researcher_vpn_address': '10.222.0.9'})
+    peers = vpn_peers(groups, hv)
+    assert vpn_local_links(peers, SETTINGS['pools'], SETTINGS['network']) == {}
+    assert vpn_peer_requests(peers)[0] == {'name': 'server', 'type': 'researcher', 'public_key': None,
+                                           'address': '10.222.0.9'}
+
+
+def test_a_local_researchers_fixed_address_is_its_own():
+    groups, hv = inventory(server={'researcher_vpn_address': '10.222.0.9'})
+    links = vpn_local_links(vpn_peers(groups, hv), SETTINGS['pools'], SETTINGS['network'])
+    assert links['server']['interface_address'] == '10.222.0.9/14'
+
+
+@pytest.mark.parametrize('hostvars, extra, message', [
+    ({'server': {'researcher_vpn_link': 'bridge'}}, [], "server: researcher_vpn_link 'bridge' is not one of"),
+    ({'lab': {'researcher_vpn_link': 'local'}}, [], "lab: researcher_vpn_link is local, but only a researcher on "
+                                                     "the VPN server's machine (server)"),
+    ({}, [{'name': 'laptop', 'type': 'researcher', 'public_key': RFC7748_PUBLIC}],
+     "vpnserver_extra_peers[0]: peer laptop needs a fixed address: the researcher pool's first address 10.222.0.2"),
+])
+def test_link_errors_name_the_host_and_variable(hostvars, extra, message):
+    groups, hv = inventory(**hostvars)
+    if 'lab' in hostvars:
+        groups['researcher'] = ['lab']
+    errors = vpn_validate(groups, hv, dict(SETTINGS, extra_peers=extra))
+    assert [e for e in errors if message in e], errors
