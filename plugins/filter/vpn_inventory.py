@@ -19,8 +19,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
 from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
-from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import (check_federation, gui_problems,
-                                                                                    machine_of, port_number)
+from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import (
+    check_federation, gui_problems, machine_of, port_number)
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
 from ansible_collections.federated.vpn.plugins.plugin_utils.inventory_paths import check_archive_dir
 
@@ -107,8 +107,8 @@ def _check_links(peers, hostvars, server_host, pools, errors):
     for peer in peers:
         if peer.get('link') not in LINKS[1:]:  # auto is resolved by vpn_peers
             errors.append('%s: researcher_vpn_link %r is not one of %s' % (peer['host'], peer.get('link'), ', '.join(LINKS)))
-        elif peer['link'] == 'local' and not _same_machine(peer['host'], hostvars[peer['host']], server_host,
-                                                          hostvars.get(server_host) or {}):
+        elif peer['link'] == 'local' and not _same_machine(
+                peer['host'], hostvars[peer['host']], server_host, hostvars.get(server_host) or {}):
             errors.append('%s: researcher_vpn_link is local, but only a researcher on the VPN server\'s machine (%s) '
                           'can be linked locally: use tunnel or auto' % (peer['host'], server_host))
         elif peer['link'] == 'local' and peer['type'] in pools:
@@ -119,8 +119,8 @@ def _check_links(peers, hostvars, server_host, pools, errors):
             for other in peers:
                 if other is not peer and other['type'] == peer['type'] and not other.get('address'):
                     errors.append('%s: peer %s needs a fixed address: the %s pool\'s first address %s is taken by %s, '
-                                  'linked locally (researcher_vpn_link)' % (other['source'], other['name'],
-                                                                           peer['type'], mine, peer['name']))
+                                  'linked locally (researcher_vpn_link)'
+                                  % (other['source'], other['name'], peer['type'], mine, peer['name']))
 
 
 def _net(value, var, errors):

@@ -1,8 +1,8 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import (vpn_local_links, vpn_peer_requests, vpn_peers,
-                                                                        vpn_validate)
+from ansible_collections.federated.vpn.plugins.filter.vpn_inventory import (
+    vpn_local_links, vpn_peer_requests, vpn_peers, vpn_validate)
 from ansible_collections.federated.vpn.plugins.filter.wireguard import tunnels_to_check, wg_pubkey, wg_valid_key
 from ansible_collections.federated.vpn.tests.unit.constants import RFC7748_PRIVATE, RFC7748_PUBLIC
 
@@ -182,8 +182,8 @@ def test_a_local_researchers_fixed_address_is_its_own():
 
 @pytest.mark.parametrize('hostvars, extra, message', [
     ({'server': {'researcher_vpn_link': 'bridge'}}, [], "server: researcher_vpn_link 'bridge' is not one of"),
-    ({'lab': {'researcher_vpn_link': 'local'}}, [], "lab: researcher_vpn_link is local, but only a researcher on "
-                                                     "the VPN server's machine (server)"),
+    ({'lab': {'researcher_vpn_link': 'local'}}, [],
+     "lab: researcher_vpn_link is local, but only a researcher on the VPN server's machine (server)"),
     ({}, [{'name': 'laptop', 'type': 'researcher', 'public_key': RFC7748_PUBLIC}],
      "vpnserver_extra_peers[0]: peer laptop needs a fixed address: the researcher pool's first address 10.222.0.2"),
 ])
