@@ -34,20 +34,59 @@ class ActionModule(EngineAction):
         if self._task.check_mode and args['state'] == 'started' and args.get('network'):
             # the engine's module refuses a network that does not exist, even to predict;
             # one the run makes first (the VPN server's) does not exist in check mode
-            module, module_args = container_engine.module_call('network_info', args)
-            if not self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars).get('exists'):
+            if not self.engine_function('network_exists')(self.call('network_info', args, task_vars)):
                 return dict(changed=True, msg='%s would start on network %s, which does not exist yet'
                                               % (args['name'], args['network']))
-        if args['state'] != 'started' or args['restart'] or self._fact(task_vars, 'federation_engine_stale', False):
+        if args['state'] != 'started' or args['restart']:
             return None
-        listing = self._fact(task_vars, 'federation_engine', None) or {}
         delivered = self._fact(task_vars, 'container_host_image_ids', None) or {}
         image_id = delivered[args['image']] if args['image'] in delivered else None
         if args['image'] in delivered and not image_id:
             return None
-        if not container_engine.engine_function('running_as_described')(args, listing, image_id):
+        listing = None
+        if not self._fact(task_vars, 'federation_engine_stale', False):
+            listing = self._fact(task_vars, 'federation_engine', None) or {}
+            if not listing.get('containers') and not self.engine_function('compares'):
+                listing = None
+        if listing is None and not self.engine_function('compares'):
+            # the engine's module would re-create it: read this container first
+            listing = self.podman_listing(task_vars, containers=[args['name']],
+                                          images=False if image_id else [args['image']], networks=False)
+        if listing is None or not self.engine_function('running_as_described')(args, listing, image_id):
             return None
-        return dict(changed=False, msg='%s runs as described (read at the start of the run)' % args['name'])
+        return dict(changed=False, msg='%s runs as described' % args['name'])
+
+    def apply(self, args, task_vars):
+        if self.engine != 'podman':
+            return self.call(self.OPERATION, args, task_vars)
+        unit = container_engine.podman_unit_call
+        systemd = 'ansible.builtin.systemd_service'
+        if args['state'] == 'restarted':
+            return self._execute_module(module_name=systemd, task_vars=task_vars,
+                                        module_args=unit(args['name'], state='restarted'))
+        if args['state'] == 'absent':
+            # a unit left enabled would try to start a missing container at every boot; a
+            # host prepared without the template has no unit to stop
+            stopped = self._execute_module(module_name=systemd, task_vars=task_vars,
+                                           module_args=unit(args['name'], state='stopped', enabled=False))
+            removed = self.call('container', args, task_vars)
+            if not stopped.get('failed') and stopped.get('changed'):
+                removed['changed'] = True
+            return removed
+        if not self._task.check_mode:
+            # the container is re-created below: its unit must not restart the old one meanwhile
+            stopped = self._execute_module(module_name=systemd, task_vars=task_vars,
+                                           module_args=unit(args['name'], state='stopped'))
+            if stopped.get('failed'):
+                return stopped
+        created = self.call('container', args, task_vars)
+        if created.get('failed') or self._task.check_mode:
+            return created
+        started = self._execute_module(module_name=systemd, task_vars=task_vars,
+                                       module_args=unit(args['name'], state='restarted', enabled=True))
+        if started.get('failed'):
+            return started
+        return dict(created, changed=True)
 
     def after(self, args, result, task_vars):
         if result.get('changed'):

@@ -11,8 +11,6 @@ __metaclass__ = type
 from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine
 from ansible_collections.federated.vpn.plugins.plugin_utils.container_action import EngineAction
 
-LOG_LINES = 10
-
 
 class ActionModule(EngineAction):
 
@@ -20,25 +18,28 @@ class ActionModule(EngineAction):
     SPEC = container_engine.EXEC_SPEC
 
     def after(self, args, result, task_vars):
-        if result.get('failed') and 'rc' not in result:
+        if self.engine_function('exec_could_not_run')(result):
             self._explain(args['container'], result, task_vars)
 
     def _explain(self, name, result, task_vars):
         """The command could not run: say whether the container runs, and how its log ends."""
-        module, module_args = container_engine.module_call('container_info', {'name': name})
-        info = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
+        info = self.call('container_info', {'name': name}, task_vars)
         if info.get('failed'):
             return
-        running, words, log_path = container_engine.engine_function('state')(info)
+        running, words, log_command = self.engine_function('state')(info)
         result['container_running'] = running
         if running:
             return
         message = 'container %s %s' % (name, words)
-        if log_path:
+        if log_command:
             tail = self._execute_module(module_name='ansible.builtin.command', task_vars=task_vars,
-                                        module_args={'argv': ['tail', '-n', str(LOG_LINES), log_path]})
+                                        module_args={'argv': log_command})
             if tail.get('rc') == 0:
-                lines = container_engine.engine_function('log_lines')(tail.get('stdout', ''))
+                # the container's stderr is podman logs' stderr
+                lines = self.engine_function('log_lines')('\n'.join(
+                    text for text in (tail.get('stdout', ''), tail.get('stderr', '')) if text))
                 # one line: the default callback prints the message as a JSON string
                 message += '; its log ends: ' + ' | '.join(line for line in lines if line.strip())
-        result['msg'] = '%s (%s)' % (message, result.get('msg', ''))
+        # podman_container_exec leaves its reason in stderr only
+        reason = result.get('msg') or result.get('stderr', '').strip()
+        result['msg'] = '%s (%s)' % (message, reason)

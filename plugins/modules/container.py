@@ -14,11 +14,18 @@ module: container
 short_description: Run, restart or remove one of the federation's containers on the host's engine
 description:
   - Describes a container once, in terms that do not depend on the engine, and has the
-    engine's own module carry it out on the host (today M(community.docker.docker_container)).
+    engine's own module carry it out on the host, M(community.docker.docker_container) or
+    M(containers.podman.podman_container) on a host whose C(container_engine) is C(podman).
     The choice of engine and the translation live in one place, the collection's
     C(plugin_utils/container_engine.py).
   - A started container restarts with the machine and after a crash, but not against an
-    operator's stop (Docker's C(unless-stopped)).
+    operator's stop (Docker's C(unless-stopped); on Podman the policy C(always), which the
+    user unit C(podman-restart.service) starts at boot).
+  - On Podman the container runs rootless as the SSH user, with slirp4netns's own port
+    handler (a published port keeps the sender's address), Fed-BioMed's user 2101 mapped to
+    the SSH user (files of bind mounts belong to the user on the host), and its log in a file.
+    Whether it runs as described is decided by its digest label (read first when the run's
+    listing does not hold); a container that does not is re-created.
   - A started container carries the digest of its description in the label
     C(federated-vpn.description). When the listing of the host's engine read at the start
     of the run (the fact C(federation_engine) that C(playbooks/validate.yml) sets) shows it

@@ -13,7 +13,8 @@ DOCUMENTATION = r'''
 module: container_exec
 short_description: Run a command in one of the federation's running containers on the host's engine
 description:
-  - Has the engine's own module run the command (today M(community.docker.docker_container_exec)),
+  - Has the engine's own module run the command (M(community.docker.docker_container_exec), or
+    M(containers.podman.podman_container_exec) on a host whose C(container_engine) is C(podman)),
     chosen in the collection's C(plugin_utils/container_engine.py).
   - Always reports a change, as the engine's module does; tasks that only read say
     C(changed_when).
@@ -36,7 +37,10 @@ options:
     description: Environment added for the command.
     type: dict
   stdin:
-    description: Text given to the command on its standard input.
+    description:
+      - Text given to the command on its standard input.
+      - On Podman, whose module has no standard input, the text travels in the environment
+        (C(FVPN_STDIN)) and a shell in the container gives it to the command.
     type: str
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes

@@ -1,5 +1,5 @@
-"""scripts/check-no-docker-cli.sh finds the docker CLI wherever a task could run it, and
-nothing else."""
+"""scripts/check-no-docker-cli.sh finds the docker or podman CLI wherever a task could run
+it, and nothing else."""
 import os
 import subprocess
 
@@ -24,6 +24,8 @@ def gate(tmp_path, path, text):
     ('molecule/s/files/x.sh', 'docker --host unix:///x.sock inspect a\n'),
     ('molecule/s/tasks/t.yml', "      subprocess.run(['docker', 'exec', 'c', 'wg'])\n"),
     ('playbooks/p.yml', '      echo "$(docker images -q | wc -l)"\n'),
+    ('roles/r/tasks/main.yml', '- ansible.builtin.command:\n    argv: [podman, load, -i, /tmp/x.tar]\n'),
+    ('roles/r/tasks/main.yml', '- ansible.builtin.shell: podman --log-level debug start fbm-node-a\n'),
 ])
 def test_the_docker_cli_is_found(tmp_path, path, text):
     done = gate(tmp_path, path, text)
@@ -35,6 +37,8 @@ def test_the_docker_cli_is_found(tmp_path, path, text):
     '# docker run is what this module replaces\n',
     '    msg: Install Docker (Debian: apt install docker.io) and start it, then re-run.\n',
     'rm -rf /var/run/docker.pid /var/run/docker.sock\n',
+    '- containers.podman.podman_container_exec:\n    name: c\n    argv: [wg, show, wg0]\n',
+    '    msg: Install podman (Debian: apt install podman), then re-run.\n',
 ])
 def test_modules_comments_and_prose_pass(tmp_path, text):
     assert gate(tmp_path, 'roles/r/tasks/main.yml', text).returncode == 0
