@@ -18,7 +18,7 @@ import ipaddress
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.federated.vpn.plugins.module_utils import wireguard as wg
-from ansible_collections.federated.vpn.plugins.plugin_utils import network_checks
+from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine, network_checks
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_checks import (
     check_federation, gui_problems, machine_of, port_number)
 from ansible_collections.federated.vpn.plugins.plugin_utils.federation_name import check_federation_name
@@ -271,6 +271,7 @@ def vpn_validate(groups, hostvars, settings):
     check_federation_name(all_hosts, hostvars, server_host, settings.get('federation_name'), errors)
     for host in all_hosts:
         check_archive_dir(host, hostvars[host], errors)
+        errors.extend(container_engine.engine_problems(host, hostvars[host]))
     try:
         peers = vpn_peers(groups, hostvars, settings.get('extra_peers'))
     except AnsibleFilterError as exc:

@@ -401,6 +401,22 @@ ENGINES = {
 ENGINE = 'docker'
 
 
+# how images reach a Podman host (no local Docker engine to build on or take them from)
+PODMAN_IMAGE_SOURCES = ('load', 'pull')
+
+
+def engine_problems(host, hv):
+    """What is wrong with a host's container_engine, each naming the variable."""
+    engine = hv.get('container_engine', ENGINE)
+    if engine not in ENGINES:
+        return ['%s: container_engine %r is not one of %s' % (host, engine, ', '.join(ENGINE_NAMES))]
+    source = hv.get('container_host_image_source', 'build')
+    if engine == 'podman' and source not in PODMAN_IMAGE_SOURCES:
+        return ['%s: container_host_image_source %r: a host with container_engine podman takes its images by %s '
+                '(set container_host_image_source)' % (host, source, ' or '.join(PODMAN_IMAGE_SOURCES))]
+    return []
+
+
 def engine_of(name):
     """The engine a host's container_engine names (docker when unset); validation has
     refused any other value before a task asks."""

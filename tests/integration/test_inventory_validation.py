@@ -223,6 +223,11 @@ CASES = [
           h2_gui(ansible_connection='ssh', ansible_host='hospital.example', ansible_ssh_common_args=NO_SSH)),
      'h2: node_instances[0] (h2) (gui_base_port + 0): tcp/8443 on machine hospital.example is already taken by '
      'h1: node_instances[0] (h1-a) (gui_base_port + 0)'),
+    # container_engine: a known engine, and a Podman host takes its images by load or pull
+    ('container-engine-unknown', host_vars('h1', container_engine='rkt'),
+     "h1: container_engine 'rkt' is not one of docker, podman"),
+    ('podman-host-building-its-images', host_vars('h1', container_engine='podman'),
+     "h1: container_host_image_source 'local': a host with container_engine podman takes its images by load or pull"),
     # researcher_vpn_link: local only beside the VPN server, and then its address is taken
     ('researcher-link-unknown', server_vars(researcher_vpn_link='bridge'),
      "server: researcher_vpn_link 'bridge' is not one of auto, tunnel, local"),

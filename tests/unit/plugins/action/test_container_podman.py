@@ -235,3 +235,18 @@ def test_docker_listing_gains_engine_answers(run_action):
                                         ('docker.io/a/b:1', 'a/b:1'), ('registry.example.org/a/b:1', 'registry.example.org/a/b:1')])
 def test_short_names(tag, short):
     assert container_engine.short_name(tag) == short
+
+
+@pytest.mark.parametrize('hv, problem', [
+    ({}, None),
+    ({'container_engine': 'docker'}, None),
+    ({'container_engine': 'podman', 'container_host_image_source': 'load'}, None),
+    ({'container_engine': 'podman', 'container_host_image_source': 'pull'}, None),
+    ({'container_engine': 'rkt'}, "h1: container_engine 'rkt' is not one of docker, podman"),
+    ({'container_engine': 'podman'}, "h1: container_host_image_source 'build': a host with container_engine podman "
+                                     "takes its images by load or pull (set container_host_image_source)"),
+    ({'container_engine': 'podman', 'container_host_image_source': 'local'}, 'container_host_image_source'),
+])
+def test_the_engine_of_a_host_is_validated(hv, problem):
+    problems = container_engine.engine_problems('h1', hv)
+    assert problems == [] if problem is None else len(problems) == 1 and problem in problems[0]
