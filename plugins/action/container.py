@@ -31,6 +31,12 @@ class ActionModule(EngineAction):
         return self._templar.template(task_vars.get(name, default))
 
     def before(self, args, task_vars):
+        if args.get('mounts') and any(mount['source'].startswith('~') for mount in args['mounts']):
+            # a rootless Podman host keeps its state under the user's home: the engine needs
+            # absolute sources, and the digest the same ones at every run
+            home = self._fact(task_vars, 'ansible_user_dir', None) or self._remote_expand_user('~')
+            args['mounts'] = [dict(mount, source=home + mount['source'][1:] if mount['source'].startswith('~/')
+                                   else mount['source']) for mount in args['mounts']]
         if self._task.check_mode and args['state'] == 'started' and args.get('network'):
             # the engine's module refuses a network that does not exist, even to predict;
             # one the run makes first (the VPN server's) does not exist in check mode

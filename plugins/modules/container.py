@@ -98,8 +98,10 @@ options:
     elements: dict
     suboptions:
       source:
-        description: The path on the host.
-        type: path
+        description:
+          - The path on the host. A leading C(~/) is the SSH user's home on the host (a rootless
+            Podman host keeps its state there).
+        type: str
         required: true
       target:
         description: The path in the container.

@@ -25,24 +25,9 @@ RESTART_POLICY = 'unless-stopped'
 # (enabled, started at boot with the user's linger, restarted after a crash), not by a
 # restart policy - Podman 4.3's cleanup deadlocks restarting a keep-id container
 # (containers/podman#21477, fixed in 5.0), which would hang every podman command of the user
-# the template unit (container_host writes it): one instance per container, by name
+# the systemd user unit template that role container_host installs (its files/): one
+# instance per container, by the container's name
 PODMAN_UNIT_TEMPLATE = 'federated-vpn@.service'
-PODMAN_UNIT_TEXT = """[Unit]
-Description=federated.vpn container %i
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-ExecStart=/usr/bin/podman start --attach %i
-ExecStop=/usr/bin/podman stop --time 10 %i
-Restart=always
-RestartSec=5
-# stopped by podman stop (SIGTERM, then SIGKILL after the time above)
-SuccessExitStatus=137 143
-
-[Install]
-WantedBy=default.target
-"""
 # Fed-BioMed's user in the images: on a rootless Podman host it is the SSH user, so that
 # the files of its bind mounts belong to the user on the host (and need no chown in a
 # user namespace); container root keeps its capabilities inside the namespace, and reads
@@ -83,7 +68,8 @@ CONTAINER_SPEC = dict(
     network=dict(type='str'),
     env=dict(type='dict'),
     mounts=dict(type='list', elements='dict', options=dict(
-        source=dict(type='path', required=True),
+        # not 'path': that would expand ~ on the controller; the action expands it on the host
+        source=dict(type='str', required=True),
         target=dict(type='path', required=True),
         read_only=dict(type='bool', default=False),
     )),

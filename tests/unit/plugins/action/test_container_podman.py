@@ -250,3 +250,16 @@ def test_short_names(tag, short):
 def test_the_engine_of_a_host_is_validated(hv, problem):
     problems = container_engine.engine_problems('h1', hv)
     assert problems == [] if problem is None else len(problems) == 1 and problem in problems[0]
+
+
+def test_mount_sources_under_the_user_s_home_are_made_absolute(run_action):
+    tilde = dict(TUNNEL, mounts=[{'source': '~/.local/share/federated-vpn/peers/hospital1', 'target': '/etc/wireguard'}])
+    calls, _result = run(run_action, Container, tilde, {'podman_container_info': {'containers': []},
+                                                        'podman_image_info': {'images': []}},
+                         task_vars={'ansible_user_dir': '/home/fvpn'})
+    args = [args for module, args in calls if module == 'podman_container'][0]
+    assert args['mount'] == ['type=bind,source=/home/fvpn/.local/share/federated-vpn/peers/hospital1,'
+                             'destination=/etc/wireguard']
+    absolute = dict(tilde, mounts=[{'source': '/home/fvpn/.local/share/federated-vpn/peers/hospital1',
+                                    'target': '/etc/wireguard', 'read_only': False}])
+    assert args['label']['federated-vpn.description'] == container_engine.description_digest(absolute)
