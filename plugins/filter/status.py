@@ -11,7 +11,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 COLUMNS = (('peer', 'PEER'), ('type', 'TYPE'), ('address', 'VPN ADDRESS'), ('handshake', 'HANDSHAKE'),
-           ('transfer', 'RX / TX'), ('container', 'CONTAINER'), ('state', 'STATE'), ('health', 'HEALTH'),
+           ('transfer', 'RX / TX'), ('engine', 'ENGINE'), ('container', 'CONTAINER'), ('state', 'STATE'),
+           ('health', 'HEALTH'),
            ('wireguard', 'WIREGUARD'), ('fedbiomed', 'FED-BIOMED'))
 
 
@@ -73,6 +74,7 @@ def status_rows(peers, server, clients):
     """
     live = dict((p['public_key'], p) for p in (server.get('wg') or {}).get('peers', []))
     rows = [dict(peer='(server)', type='server', address=server.get('address', '?'), handshake='-', transfer='-',
+                 engine=server['container'].get('engine') or '-',
                  container=server['container'].get('name', '-'), state=server['container'].get('state', 'absent'),
                  health=server['container'].get('health') or '-', wireguard=_wireguard(server.get('wg')),
                  fedbiomed='-')]
@@ -85,6 +87,7 @@ def status_rows(peers, server, clients):
             handshake=('local link' if peer.get('link') == 'local' else
                        _age(state['latest_handshake'] if state else 0, server.get('now', 0)) if key else 'no key'),
             transfer=('%s / %s' % (_size(state['transfer_rx']), _size(state['transfer_tx']))) if state else '-',
+            engine=client.get('engine') or '-',
             container=client.get('container') or '-', state=client.get('state') or 'unknown',
             health=client.get('health') or '-', wireguard=_client_wireguard(client.get('status')),
             fedbiomed=_fedbiomed(client.get('status'))))

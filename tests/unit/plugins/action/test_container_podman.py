@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.federated.vpn.plugins.action.container import ActionModule as Container
 from ansible_collections.federated.vpn.plugins.action.container_exec import ActionModule as ContainerExec
+from ansible_collections.federated.vpn.plugins.action.container_info import ActionModule as ContainerInfo
 from ansible_collections.federated.vpn.plugins.action.engine_info import ActionModule as EngineInfo
 from ansible_collections.federated.vpn.plugins.plugin_utils import container_engine
 
@@ -263,3 +264,15 @@ def test_mount_sources_under_the_user_s_home_are_made_absolute(run_action):
     absolute = dict(tilde, mounts=[{'source': '/home/fvpn/.local/share/federated-vpn/peers/hospital1',
                                     'target': '/etc/wireguard', 'read_only': False}])
     assert args['label']['federated-vpn.description'] == container_engine.description_digest(absolute)
+
+
+def test_container_info_in_one_shape(run_action):
+    _calls, result = run(run_action, ContainerInfo, {'name': 'fbm-node-hospital1'},
+                         {'podman_container_info': {'containers': [inspected()]}})
+    assert result['exists'] and result['container']['State']['Status'] == 'running' and result['engine'] == 'podman'
+    assert 'containers' not in result
+    _calls, result = run(run_action, ContainerInfo, {'name': 'gone'}, {'podman_container_info': {'containers': []}})
+    assert not result['exists'] and result['container'] is None
+    calls, result = run(run_action, ContainerInfo, {'name': 'c'}, {'docker_container_info': {'exists': False}},
+                        task_vars={'container_engine': 'docker'})
+    assert calls == [('docker_container_info', {'name': 'c'})] and result['engine'] == 'docker' and not result['exists']

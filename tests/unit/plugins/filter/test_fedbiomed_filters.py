@@ -58,8 +58,8 @@ def test_status_rows_and_table_hide_secrets():
         {'public_key': 'K1', 'latest_handshake': 990, 'transfer_rx': 2048, 'transfer_tx': 1024},
         {'public_key': 'K2', 'latest_handshake': 0, 'transfer_rx': 0, 'transfer_tx': 0}]}
     server = {'address': '10.220.0.1', 'now': 1000, 'wg': wg,
-              'container': {'name': 'fbm-vpnserver', 'state': 'running', 'health': 'healthy'}}
-    clients = {'h1': {'container': 'fbm-node-h1', 'state': 'running', 'health': 'healthy',
+              'container': {'name': 'fbm-vpnserver', 'state': 'running', 'health': 'healthy', 'engine': 'docker'}}
+    clients = {'h1': {'container': 'fbm-node-h1', 'state': 'running', 'health': 'healthy', 'engine': 'podman',
                       'status': {'role': 'node', 'state': 'running', 'datasets': 2, 'approved_plans': 1,
                                  'vpn': {'implementation': 'kernel', 'implementation_version': '1.0.0'}}},
                'r': {'container': 'vpn-client-r', 'state': 'running', 'health': 'healthy',
@@ -74,7 +74,11 @@ def test_status_rows_and_table_hide_secrets():
     assert by_peer['(server)']['wireguard'] == 'wireguard-go 0.0.20231211-1+b9'
     assert by_peer['h1']['wireguard'] == 'kernel 1.0.0' and by_peer['r']['wireguard'] == 'wireguard-go unknown'
     assert by_peer['new']['wireguard'] == '-'
+    # the engine of the host each container runs on
+    assert by_peer['(server)']['engine'] == 'docker' and by_peer['h1']['engine'] == 'podman'
+    assert by_peer['new']['engine'] == '-'
     table = status_table(rows)
+    assert 'ENGINE' in table[0] and 'podman' in table[2]
     assert table[0].startswith('PEER') and len(table) == 5 and 'SECRET' not in '\n'.join(table)
 
 
