@@ -35,11 +35,18 @@ def _same_machine(host, hv, other, other_hv):
     return other is not None and (host == other or machine_of(host, hv) == machine_of(other, other_hv))
 
 
+def _linkable(server_hv):
+    # the local link is a network the server shares with the researcher; a rootless Podman
+    # server is on slirp4netns, whose own port handler (the peers' real addresses) excludes one
+    return (server_hv or {}).get('container_engine', 'docker') != 'podman'
+
+
 def researcher_link(host, hv, server_host, server_hv):
-    """researcher_vpn_link as it applies: auto is local on the VPN server's machine."""
+    """researcher_vpn_link as it applies: auto is local on the VPN server's machine, unless
+    the server runs on rootless Podman."""
     link = hv.get('researcher_vpn_link') or 'auto'
     if link == 'auto':
-        return 'local' if _same_machine(host, hv, server_host, server_hv) else 'tunnel'
+        return 'local' if _same_machine(host, hv, server_host, server_hv) and _linkable(server_hv) else 'tunnel'
     return link
 
 
@@ -111,6 +118,10 @@ def _check_links(peers, hostvars, server_host, pools, errors):
                 peer['host'], hostvars[peer['host']], server_host, hostvars.get(server_host) or {}):
             errors.append('%s: researcher_vpn_link is local, but only a researcher on the VPN server\'s machine (%s) '
                           'can be linked locally: use tunnel or auto' % (peer['host'], server_host))
+        elif peer['link'] == 'local' and not _linkable(hostvars.get(server_host)):
+            errors.append('%s: researcher_vpn_link is local, but the VPN server (%s) runs on rootless Podman '
+                          '(container_engine), which cannot share a network with it: use tunnel or auto'
+                          % (peer['host'], server_host))
         elif peer['link'] == 'local' and peer['type'] in pools:
             try:
                 mine = local_address(peer, pools)

@@ -238,6 +238,9 @@ CASES = [
               'researcher_vpn_link': 'local'}}})),
      "lab: researcher_vpn_link is local, but only a researcher on the VPN server's machine (server) can be "
      "linked locally"),
+    ('researcher-link-local-on-podman-server',
+     server_vars(researcher_vpn_link='local', container_engine='podman', container_host_image_source='pull'),
+     "server: researcher_vpn_link is local, but the VPN server (server) runs on rootless Podman"),
     ('researcher-pool-address-taken-by-local-link',
      setvars(vpnserver_extra_peers=[{'name': 'laptop', 'type': 'researcher', 'public_key': KEY}]),
      "vpnserver_extra_peers[0]: peer laptop needs a fixed address: the researcher pool's first address "

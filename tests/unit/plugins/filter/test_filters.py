@@ -159,6 +159,8 @@ def test_the_researcher_on_the_servers_machine_is_linked_locally_and_not_registe
     ({'ansible_host': '192.0.2.1'}, {'ansible_host': '192.0.2.1'}, 'local'),
     ({'ansible_connection': 'local'}, {'ansible_connection': 'local'}, 'local'),
     ({}, {'researcher_vpn_link': 'tunnel'}, 'tunnel'),
+    # a rootless Podman server cannot share a network with the researcher
+    ({'ansible_connection': 'local', 'container_engine': 'podman'}, {'ansible_connection': 'local'}, 'tunnel'),
 ])
 def test_auto_is_local_on_the_servers_machine_only(server, researcher, link):
     groups = {'vpnserver': ['vpn'], 'researcher': ['lab'], 'nodes': ['n1']}
@@ -186,6 +188,8 @@ def test_a_local_researchers_fixed_address_is_its_own():
      "lab: researcher_vpn_link is local, but only a researcher on the VPN server's machine (server)"),
     ({}, [{'name': 'laptop', 'type': 'researcher', 'public_key': RFC7748_PUBLIC}],
      "vpnserver_extra_peers[0]: peer laptop needs a fixed address: the researcher pool's first address 10.222.0.2"),
+    ({'server': {'researcher_vpn_link': 'local', 'container_engine': 'podman', 'container_host_image_source': 'pull'}},
+     [], "server: researcher_vpn_link is local, but the VPN server (server) runs on rootless Podman"),
 ])
 def test_link_errors_name_the_host_and_variable(hostvars, extra, message):
     groups, hv = inventory(**hostvars)
