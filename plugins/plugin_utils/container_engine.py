@@ -41,6 +41,9 @@ PODMAN_USER = '0:0'
 PODMAN_NETWORK = 'slirp4netns:port_handler=slirp4netns'
 # what slirp4netns gives every rootless container: no VPN network may overlap it
 PODMAN_SLIRP_SUBNET = '10.0.2.0/24'
+# Docker's default capabilities include NET_RAW, Podman's not: ping (iputils' file
+# capability cannot even be executed beyond the bounding set), which the tunnels' check uses
+PODMAN_ADDED_CAPABILITIES = ['NET_RAW']
 # a log in a file, as Docker's json-file, which a failed command's explanation reads
 PODMAN_LOG_DRIVER = 'k8s-file'
 ENGINE_NAMES = ('docker', 'podman')
@@ -225,10 +228,11 @@ def podman_container(args):
     if args.get('entrypoint') is not None:
         # podman reads a JSON array as the exec form
         out['entrypoint'] = json.dumps(args['entrypoint'])
-    for ours, theirs in (('labels', 'label'), ('capabilities', 'cap_add'), ('sysctls', 'sysctl'),
-                         ('published_ports', 'publish')):
+    for ours, theirs in (('labels', 'label'), ('sysctls', 'sysctl'), ('published_ports', 'publish')):
         if args.get(ours) is not None:
             out[theirs] = args[ours]
+    out['cap_add'] = list(args.get('capabilities') or []) + [
+        cap for cap in PODMAN_ADDED_CAPABILITIES if cap not in (args.get('capabilities') or [])]
     if args.get('devices') is not None:
         out['device'] = ['%s:%s:rwm' % (path, path) for path in args['devices']]
     if args.get('mounts') is not None:

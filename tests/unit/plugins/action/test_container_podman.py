@@ -72,7 +72,7 @@ def test_a_new_container_is_created_rootless_and_started_by_its_systemd_user_uni
         'recreate': True, 'userns': 'keep-id:uid=2101,gid=2101', 'user': '0:0',
         'log_driver': 'k8s-file', 'network': ['slirp4netns:port_handler=slirp4netns'],
         'label': {'federated-vpn.federation': 'fbm', 'federated-vpn.description': digest},
-        'cap_add': ['NET_ADMIN'], 'device': ['/dev/net/tun:/dev/net/tun:rwm'], 'env': {'VPN_MTU': '1420'},
+        'cap_add': ['NET_ADMIN', 'NET_RAW'], 'device': ['/dev/net/tun:/dev/net/tun:rwm'], 'env': {'VPN_MTU': '1420'},
         'publish': ['127.0.0.1:8443:8443'],
         'mount': ['type=bind,source=/home/fvpn/peers/hospital1,destination=/etc/wireguard,ro=true',
                   'type=bind,source=/home/fvpn/nodes/hospital1/fbm,destination=/fbm/node'],
