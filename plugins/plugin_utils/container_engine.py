@@ -24,9 +24,9 @@ RESTART_POLICY = 'unless-stopped'
 # Podman has no daemon: each container is started by a systemd user unit of its own
 # (enabled, started at boot with the user's linger, restarted after a crash), not by a
 # restart policy - Podman 4.3's cleanup deadlocks restarting a keep-id container
-# (containers/podman#21477, fixed in 5.0), which would hang every podman command of the user
-# the systemd user unit template that role container_host installs (its files/): one
-# instance per container, by the container's name
+# (containers/podman#21477, fixed in 5.0), which would hang every podman command of the
+# user. The units are instances, by container name, of the template that role
+# container_host installs (its files/).
 PODMAN_UNIT_TEMPLATE = 'federated-vpn@.service'
 # Fed-BioMed's user in the images: on a rootless Podman host it is the SSH user, so that
 # the files of its bind mounts belong to the user on the host (and need no chown in a
@@ -44,7 +44,8 @@ PODMAN_SLIRP_SUBNET = '10.0.2.0/24'
 # Docker's default capabilities include NET_RAW, Podman's not: ping (iputils' file
 # capability cannot even be executed beyond the bounding set), which the tunnels' check uses
 PODMAN_ADDED_CAPABILITIES = ['NET_RAW']
-# a log in a file, as Docker's json-file, which a failed command's explanation reads
+# a log in a file, as Docker's json-file: podman logs reads it whether or not the user's
+# journal keeps anything
 PODMAN_LOG_DRIVER = 'k8s-file'
 ENGINE_NAMES = ('docker', 'podman')
 
