@@ -31,7 +31,7 @@ class ActionModule(EngineAction):
         return self._templar.template(task_vars.get(name, default))
 
     def before(self, args, task_vars):
-        if args.get('mounts') and any(mount['source'].startswith('~') for mount in args['mounts']):
+        if any(mount['source'].startswith('~/') for mount in args.get('mounts') or []):
             # a rootless Podman host keeps its state under the user's home: the engine needs
             # absolute sources, and the digest the same ones at every run
             home = self._fact(task_vars, 'ansible_user_dir', None) or self._remote_expand_user('~')
@@ -49,16 +49,13 @@ class ActionModule(EngineAction):
         image_id = delivered[args['image']] if args['image'] in delivered else None
         if args['image'] in delivered and not image_id:
             return None
-        listing = None
-        if not self._fact(task_vars, 'federation_engine_stale', False):
-            listing = self._fact(task_vars, 'federation_engine', None) or {}
-            if not listing.get('containers') and not self.engine_function('compares'):
-                listing = None
-        if listing is None and not self.engine_function('compares'):
+        stale = self._fact(task_vars, 'federation_engine_stale', False)
+        listing = {} if stale else self._fact(task_vars, 'federation_engine', None) or {}
+        if not listing.get('containers') and not self.engine_function('compares'):
             # the engine's module would re-create it: read this container first
             listing = self.podman_listing(task_vars, containers=[args['name']],
                                           images=False if image_id else [args['image']], networks=False)
-        if listing is None or not self.engine_function('running_as_described')(args, listing, image_id):
+        if not self.engine_function('running_as_described')(args, listing, image_id):
             return None
         return dict(changed=False, msg='%s runs as described' % args['name'])
 

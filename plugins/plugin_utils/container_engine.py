@@ -47,7 +47,6 @@ PODMAN_ADDED_CAPABILITIES = ['NET_RAW']
 # a log in a file, as Docker's json-file: podman logs reads it whether or not the user's
 # journal keeps anything
 PODMAN_LOG_DRIVER = 'k8s-file'
-ENGINE_NAMES = ('docker', 'podman')
 
 # a started container carries the digest of its description, so that a re-run can tell
 # from the engine's one listing (validate.yml's federation_engine) that it runs as described
@@ -158,7 +157,8 @@ def docker_container_info(args):
     return dict(name=args['name'])
 
 
-def docker_network_info(args):
+def network_info(args):
+    """docker_network_info's and podman_network_info's arguments alike."""
     return dict(name=args['network'])
 
 
@@ -166,12 +166,9 @@ def docker_network_info(args):
 LOG_LINES = 10
 
 
-def docker_state(info):
-    """(usable, words for a person, the command that prints the end of its log or None)
-    from docker_container_info's result, read after a command could not run in it."""
-    if not info.get('exists'):
-        return False, 'does not exist', None
-    container = info['container']
+def state_words(container):
+    """None when an inspected container (Docker's or Podman's: the same State fields)
+    runs, else what a person should read about it."""
     state = container.get('State') or {}
     restarts = container.get('RestartCount', 0)
     if state.get('Restarting'):
@@ -180,11 +177,23 @@ def docker_state(info):
         # caught between two crashes: Docker shows it running, with exit code 0 again
         words = 'keeps restarting (restarted %s times)' % restarts
     elif state.get('Running') and not state.get('Paused'):
-        return True, 'is running', None
+        return None
     else:
         words = 'is %s (exit code %s)' % (state.get('Status', 'unknown'), state.get('ExitCode'))
     if state.get('Error'):
         words += ', error: %s' % state['Error']
+    return words
+
+
+def docker_state(info):
+    """(usable, words for a person, the command that prints the end of its log or None)
+    from docker_container_info's result, read after a command could not run in it."""
+    if not info.get('exists'):
+        return False, 'does not exist', None
+    container = info['container']
+    words = state_words(container)
+    if words is None:
+        return True, 'is running', None
     # json-file, Docker's default log driver, keeps the log in this file
     log_type = ((container.get('HostConfig') or {}).get('LogConfig') or {}).get('Type', 'json-file')
     log_path = container.get('LogPath') if log_type == 'json-file' else None
@@ -264,10 +273,6 @@ def podman_container_info(args):
     return dict(name=[args['name']])
 
 
-def podman_network_info(args):
-    return dict(name=args['network'])
-
-
 def docker_exec_could_not_run(result):
     # a command that ran has an exit code, whatever it was
     return bool(result.get('failed')) and 'rc' not in result
@@ -302,16 +307,9 @@ def podman_state(info):
     container = podman_inspected(info)
     if container is None:
         return False, 'does not exist', None
-    state = container.get('State') or {}
-    restarts = container.get('RestartCount', 0)
-    if state.get('Restarting'):
-        words = 'is restarting (last exit code %s, restarted %s times)' % (state.get('ExitCode'), restarts)
-    elif state.get('Running') and not state.get('Paused'):
+    words = state_words(container)
+    if words is None:
         return True, 'is running', None
-    else:
-        words = 'is %s (exit code %s)' % (state.get('Status', 'unknown'), state.get('ExitCode'))
-    if state.get('Error'):
-        words += ', error: %s' % state['Error']
     return False, words, ['podman', 'logs', '--tail', str(LOG_LINES), container.get('Name')]
 
 
@@ -365,7 +363,7 @@ ENGINES = {
         'container': ('community.docker.docker_container', docker_container),
         'container_exec': ('community.docker.docker_container_exec', docker_container_exec),
         'container_info': ('community.docker.docker_container_info', docker_container_info),
-        'network_info': ('community.docker.docker_network_info', docker_network_info),
+        'network_info': ('community.docker.docker_network_info', network_info),
         'network_exists': docker_network_exists,
         'exec_could_not_run': docker_exec_could_not_run,
         # docker_container compares a container with its description itself
@@ -378,7 +376,7 @@ ENGINES = {
         'container': ('containers.podman.podman_container', podman_container),
         'container_exec': ('containers.podman.podman_container_exec', podman_container_exec),
         'container_info': ('containers.podman.podman_container_info', podman_container_info),
-        'network_info': ('containers.podman.podman_network_info', podman_network_info),
+        'network_info': ('containers.podman.podman_network_info', network_info),
         'network_exists': podman_network_exists,
         'exec_could_not_run': podman_exec_could_not_run,
         # podman_container's own comparison misreads some options on some releases: the
@@ -400,7 +398,7 @@ def engine_problems(host, hv):
     """What is wrong with a host's container_engine, each naming the variable."""
     engine = hv.get('container_engine', ENGINE)
     if engine not in ENGINES:
-        return ['%s: container_engine %r is not one of %s' % (host, engine, ', '.join(ENGINE_NAMES))]
+        return ['%s: container_engine %r is not one of %s' % (host, engine, ', '.join(sorted(ENGINES)))]
     source = hv.get('container_host_image_source', 'build')
     if engine == 'podman' and source not in PODMAN_IMAGE_SOURCES:
         return ['%s: container_host_image_source %r: a host with container_engine podman takes its images by %s '
