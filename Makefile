@@ -10,7 +10,7 @@ export FVPN_BUILD_CA_DIR ?= /usr/local/share/ca-certificates
 export FVPN_WHEELHOUSE ?= $(shell python3 -m pip config get global.find-links 2>/dev/null)
 TIMED := bash scripts/timed.sh
 
-.PHONY: prepare images demo demo-clean test unit units sanity validation lint molecule molecule-vpn molecule-federation molecule-day2
+.PHONY: prepare images demo demo-clean test unit units sanity validation lint molecule molecule-vpn molecule-federation molecule-day2 molecule-sites
 
 prepare:
 	@$(TIMED) prepare bash scripts/prepare-machine.sh
@@ -66,7 +66,10 @@ molecule-federation: prepare
 molecule-day2: prepare
 	@$(TIMED) molecule-day2 molecule test -s day2
 
-molecule: molecule-vpn molecule-federation molecule-day2
+molecule-sites: prepare
+	@$(TIMED) molecule-sites molecule test -s sites
+
+molecule: molecule-vpn molecule-federation molecule-day2 molecule-sites
 
 test: unit units sanity validation lint molecule
 	@echo "== make test: all passed"

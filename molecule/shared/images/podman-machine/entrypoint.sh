@@ -27,4 +27,9 @@ chown "$user:$user" "/home/$user/.ssh/authorized_keys"
 chmod 600 "/home/$user/.ssh/authorized_keys"
 printf '%s ALL=(ALL) NOPASSWD: ALL\n' "$user" >/etc/sudoers.d/rig-service-account
 chmod 0440 /etc/sudoers.d/rig-service-account
+# the rig registry speaks plain HTTP, as the Docker machines' daemon.json allows
+if [ -n "${RIG_REGISTRY:-}" ]; then
+  mkdir -p /etc/containers/registries.conf.d
+  printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$RIG_REGISTRY" >/etc/containers/registries.conf.d/rig.conf
+fi
 exec /lib/systemd/systemd
