@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Apply a wg(8) configuration to the interface of a running container.
 
-The container is reached through the Docker SDK for Python on the host. Before and
+The container is reached through the Docker SDK for Python on the host (LiveInterface),
+or, on a rootless Podman host, through podman as the module's user (PodmanInterface: no
+daemon, no API socket to open). Before and
 after `wg syncconf`, the live interface's public key must be the expected one: a sync
 must never run against, or leave behind, an interface with another identity (the
 lesson of ceph-cm-ansible #869, where a sync wiped the key of 127 peers).
@@ -73,6 +75,45 @@ class LiveInterface:
 
     def syncconf(self, path):
         self._wg('syncconf', self.interface, path)
+
+
+# podman's exit code for a container it does not know
+PODMAN_NO_SUCH_CONTAINER = 125
+
+
+class PodmanInterface(LiveInterface):
+    """The same interface in a rootless Podman container. run is AnsibleModule.run_command
+    (argv list -> rc, stdout, stderr), podman the path of its binary."""
+
+    def __init__(self, container, interface, run, podman='podman'):
+        self.container_name = container
+        self.interface = interface
+        self._run = run
+        self._podman = podman
+        self._status = None
+
+    def container(self):
+        if self._status is None:
+            rc, out, err = self._run([self._podman, 'container', 'inspect', '--format', '{{.State.Status}}',
+                                      self.container_name])
+            if rc == PODMAN_NO_SUCH_CONTAINER or (rc != 0 and 'no such' in err.lower()):
+                return None
+            if rc != 0:
+                raise WireGuardError('cannot inspect container %s with podman (exit %s): %s'
+                                     % (self.container_name, rc, err.strip()))
+            self._status = out.strip()
+        if self._status != 'running':
+            raise WireGuardError('container %s is %s, not running' % (self.container_name, self._status))
+        return self.container_name
+
+    def _wg(self, *args):
+        if self.container() is None:
+            raise WireGuardError('container %s does not exist' % self.container_name)
+        rc, out, _err = self._run([self._podman, 'exec', self.container_name, 'wg'] + list(args))
+        if rc != 0:
+            # as above: the exit code only, never the output
+            raise WireGuardError('wg %s failed in container %s (exit %s)' % (args[0], self.container_name, rc))
+        return out
 
 
 def expect_identity(live, expected_public_key, when):

@@ -116,12 +116,19 @@ options:
     description: Docker engine to reach O(container) through.
     type: str
     default: unix:///var/run/docker.sock
+  engine:
+    description:
+      - The engine that runs O(container). V(podman) reaches it through C(podman exec) as the
+        module's user (rootless Podman), without the Docker SDK.
+    type: str
+    choices: [docker, podman]
+    default: docker
 notes:
   - The returned C(psk) values are secrets; use C(no_log) on the task that registers the
     result. The module never returns the server's private key.
 requirements:
   - cryptography
-  - docker (the Docker SDK for Python), only with O(container)
+  - docker (the Docker SDK for Python), only with O(container) and O(engine=docker)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - federated.vpn.attributes
@@ -239,6 +246,7 @@ def argument_spec():
         container_config_path=dict(type='str', default='/etc/wireguard/wg0.conf'),
         interface=dict(type='str', default='wg0'),
         docker_host=dict(type='str', default='unix:///var/run/docker.sock'),
+        engine=dict(type='str', choices=['docker', 'podman'], default='docker'),
     )
 
 
@@ -316,6 +324,9 @@ class PeerManager:
     def live_interface(self):
         if not self.params['container']:
             return None
+        if self.params['engine'] == 'podman':
+            return wg_live.PodmanInterface(self.params['container'], self.params['interface'], self.module.run_command,
+                                           self.module.get_bin_path('podman', required=True))
         if not wg_live.HAS_DOCKER:
             self.module.fail_json(msg=missing_required_lib('docker'), exception=str(wg_live.DOCKER_IMPORT_ERROR))
         return wg_live.LiveInterface(self.params['container'], self.params['interface'], self.params['docker_host'])
