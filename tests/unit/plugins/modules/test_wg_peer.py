@@ -203,6 +203,22 @@ def test_live_container_missing(run_module, state_dir, fake_live):
     assert 'does not exist' in run_module(wg_peer, live_args(state_dir, name='a', type='node'))['msg']
 
 
+def test_podman_engine_goes_through_podman_without_the_docker_sdk(run_module, state_dir, fake_live, monkeypatch):
+    made = []
+
+    def podman_live(container, interface, run, podman):
+        made.append((container, podman))
+        return FakeLive(container, interface)
+
+    monkeypatch.setattr(wg_live, 'PodmanInterface', podman_live)
+    monkeypatch.setattr(wg_live, 'HAS_DOCKER', False)
+    monkeypatch.setattr(wg_peer.AnsibleModule, 'get_bin_path', lambda self, name, required=False: '/usr/bin/' + name)
+    key = pub()
+    result = run_module(wg_peer, live_args(state_dir, name='a', type='node', public_key=key, engine='podman'))
+    assert result['live_changed'] and made == [('fbm-vpnserver', '/usr/bin/podman')]
+    assert key in fake_live.instances[-1].peers
+
+
 # ------------------------------------------------------------------ concurrency
 
 def _register_many(state_dir, prefix, count, barrier):
